@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { isPinError } from '../../src/errors.js';
+import { createForge, detectForge, parseRemoteUrl, type ForgeTarget } from '../../src/pr/forge.js';
+import { redact, redactUrlCredentials } from '../../src/pr/redact.js';
+import type { ForgeKind } from '../../src/pr/types.js';
+
+type Row = [string, { forge?: ForgeKind; apiUrl?: string }, ForgeTarget];
+
+const table: Row[] = [
+  ['git@github.com:acme/app.git', {}, { kind: 'github', host: 'github.com', repository: 'acme/app', apiUrl: 'https://api.github.com' }],
+  ['https://github.com/acme/app', {}, { kind: 'github', host: 'github.com', repository: 'acme/app', apiUrl: 'https://api.github.com' }],
+  ['https://github.com/acme/app.git/', {}, { kind: 'github', host: 'github.com', repository: 'acme/app', apiUrl: 'https://api.github.com' }],
+  ['https://x-access-token:ghs_secret@github.com/acme/app.git', {},
+    { kind: 'github', host: 'github.com', repository: 'acme/app', apiUrl: 'https://api.github.com' }],
+  ['ssh://git@ssh.github.com:443/acme/app.git', {},
+    { kind: 'github', host: 'ssh.github.com', repository: 'acme/app', apiUrl: 'https://api.github.com' }],
+  ['git@acme.ghe.com:team/app.git', {},
+    { kind: 'github', host: 'acme.ghe.com', repository: 'team/app', apiUrl: 'https://api.acme.ghe.com' }],
+  // GitHub Enterprise Server: told by --api-url, or by --forge (API at /api/v3), or by the host name.
+  ['git@code.corp.example:acme/app.git', { apiUrl: 'https://code.corp.example/api/v3/' },
+    { kind: 'github', host: 'code.corp.example', repository: 'acme/app', apiUrl: 'https://code.corp.example/api/v3' }],
+  ['https://code.corp.example:8443/acme/app.git', { forge: 'github' },
+    { kind: 'github', host: 'code.corp.example', repository: 'acme/app', apiUrl: 'https://code.corp.example:8443/api/v3' }],
+  ['git@github.corp.example:acme/app.git', {},
+    { kind: 'github', host: 'github.corp.example', repository: 'acme/app', apiUrl: 'https://github.corp.example/api/v3' }],
+  ['git@gitlab.com:group/sub/app.git', {},
+    { kind: 'gitlab', host: 'gitlab.com', repository: 'group/sub/app', apiUrl: 'https://gitlab.com/api/v4' }],
+  ['https://gitlab-ci-token:glcbt-secret@gitlab.com/group/app.git', {},
+    { kind: 'gitlab', host: 'gitlab.com', repository: 'group/app', apiUrl: 'https://gitlab.com/api/v4' }],
+  ['https://git.example.org/group/app.git', { forge: 'gitlab' },
+    { kind: 'gitlab', host: 'git.example.org', repository: 'group/app', apiUrl: 'https://git.example.org/api/v4' }],
+  ['http://git.example.org:8080/group/app', { forge: 'gitlab' },
+    { kind: 'gitlab', host: 'git.example.org', repository: 'group/app', apiUrl: 'http://git.example.org:8080/api/v4' }],
+  ['ssh://git@git.example.org:2222/group/app.git', { forge: 'gitlab' },
+    { kind: 'gitlab', host: 'git.example.org', repository: 'group/app', apiUrl: 'https://git.example.org/api/v4' }],
+  ['https://git.example.org/gitlab/group/app.git', { apiUrl: 'https://git.example.org/gitlab/api/v4' },
+    { kind: 'gitlab', host: 'git.example.org', repository: 'group/app', apiUrl: 'https://git.example.org/gitlab/api/v4' }],
+  ['git@gitlab.internal:platform/app.git', {},
+    { kind: 'gitlab', host: 'gitlab.internal', repository: 'platform/app', apiUrl: 'https://gitlab.internal/api/v4' }],
+];
+
+describe('detectForge', () => {
+  it.each(table)('%s %o', (url, options, expected) => {
+    expect(detectForge(url, options)).toEqual(expected);
+  });
+
+  it.each([
+    ['/srv/git/app.git', /does not name a repository/],
+    ['file:///srv/git/app.git', /does not name a repository/],
+    ['https://github.com/acme', /does not name a repository/],
+    ['https://github.com/acme/app/extra', /not a GitHub owner\/repo path/],
+    ['git@git.example.org:group/app.git', /cannot tell whether git\.example\.org is GitHub or GitLab; pass --forge/],
+  ])('rejects %s', (url, message) => {
+    expect(() => detectForge(url)).toThrow(message);
+  });
+
+  it('never echoes credentials of a rejected URL', () => {
+    const error = (() => {
+      try {
+        return detectForge('https://user:hunter2secret@git.example.org/app');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isPinError(error, 'USAGE')).toBe(true);
+    expect(String(error)).not.toContain('hunter2secret');
+  });
+});
+
+describe('parseRemoteUrl', () => {
+  it('decodes the path and keeps http ports only', () => {
+    expect(parseRemoteUrl('https://h.example:444/a/b%20c.git')).toEqual({ scheme: 'https', host: 'h.example', port: '444', path: 'a/b c' });
+    expect(parseRemoteUrl('github.com:acme/app')).toEqual({ scheme: 'ssh', host: 'github.com', path: 'acme/app' });
+  });
+});
+
+describe('createForge', () => {
+  it('picks GitHub or GitLab and the token variable', () => {
+    expect(createForge({ remoteUrl: 'git@github.com:a/b.git', env: { GH_TOKEN: 't' } }).kind).toBe('github');
+    expect(createForge({ remoteUrl: 'git@gitlab.com:a/b.git', env: { GITLAB_TOKEN: 't' } }).kind).toBe('gitlab');
+  });
+
+  it.each([
+    ['git@github.com:a/b.git', /^no GitHub token: set GITHUB_TOKEN or GH_TOKEN$/],
+    ['git@gitlab.com:a/b.git', /^no GitLab token: set GITLAB_TOKEN$/],
+  ])('requires a token for %s', (remoteUrl, message) => {
+    expect(() => createForge({ remoteUrl, env: { GITHUB_TOKEN: '', CI_JOB_TOKEN: 'x' } })).toThrow(message);
+  });
+});
+
+describe('redact', () => {
+  it('removes URL userinfo and listed secrets, longest first', () => {
+    expect(redactUrlCredentials("fatal: https://x-access-token:abc@github.com/a/b.git and ssh://git@h/x"))
+      .toBe('fatal: https://***@github.com/a/b.git and ssh://***@h/x');
+    expect(redact('token abcd1234 and abcd1234xyz', ['abcd1234', 'abcd1234xyz', 'ab'])).toBe('token *** and ***');
+  });
+});
