@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // global setup starts on 127.0.0.1 (see test/harness/global-setup.ts).
 export default defineConfig({
   test: {
+    // The JSON report feeds the "N passed, N failed" line printed by .ci/run.
+    reporters: ['default', ['json', { outputFile: '.vitest-reports/results.json' }]],
     projects: [
       {
         test: {

@@ -1,0 +1,64 @@
+import { Option, type Command } from 'commander';
+import type { CliIO } from './io.js';
+import { addRegistryOptions, collect } from './options.js';
+
+type SetExit = (code: number) => void;
+
+/** registerCommands declares every subcommand; each action lazy-loads its module. */
+export function registerCommands(program: Command, io: CliIO, setExit: SetExit): void {
+  registerResolve(program, io, setExit);
+  registerPin(program, io, setExit);
+  registerList(program, io, setExit);
+}
+
+function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('resolve')
+    .description('print the digest each image reference points to now')
+    .argument('<ref...>', 'image references, e.g. nginx:1.25 ghcr.io/org/app:v2')
+    .option('--json', 'print a JSON array of {reference, canonical, digest, mediaType, platforms?}')
+    .option('--platform <os/arch[/variant]>', "also print that platform's manifest digest (multi-arch images)");
+  addRegistryOptions(cmd).action(async (refs: string[], opts) => {
+    const { runResolve } = await import('./commands/resolve.js');
+    setExit(await runResolve(refs, opts, io));
+  });
+}
+
+function addScanOptions(cmd: Command): Command {
+  return cmd
+    .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, []);
+}
+
+function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('pin')
+    .description('rewrite image tags to tag@sha256 digests in place and write the lock file')
+    .argument('[paths...]', 'files or directories ("-" reads stdin and writes stdout)', ['.'])
+    .option('--check', 'write nothing; exit 1 if anything would change')
+    .option('--diff', 'print a unified diff to stdout; write nothing')
+    .option('--frozen', 'resolve only from the lock file, with no network requests')
+    .option('--json', 'print a machine-readable report')
+    .option('--lock <file>', 'lock file', 'digestpin.lock.json')
+    .option('--no-lock', 'do not read or write a lock file')
+    .option('--digest-only', 'write name@sha256:… (drop the tag) instead of name:tag@sha256:…')
+    .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
+    .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them');
+  addRegistryOptions(addScanOptions(cmd)).action(async (paths: string[], opts) => {
+    const { runPin } = await import('./commands/pin.js');
+    setExit(await runPin(paths, opts, io));
+  });
+}
+
+function registerList(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('list')
+    .description('list every image reference found, with its status (no network)')
+    .argument('[paths...]', 'files or directories', ['.'])
+    .addOption(new Option('--json', 'print a JSON array of occurrences'))
+    .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
+  addScanOptions(cmd).action(async (paths: string[], opts) => {
+    const { runList } = await import('./commands/list.js');
+    setExit(await runList(paths, opts, io));
+  });
+}

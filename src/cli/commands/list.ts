@@ -1,0 +1,37 @@
+import { loadConfig } from '../../config.js';
+import { collectFiles } from '../../pipeline/collect.js';
+import { scanFiles } from '../../pipeline/scan.js';
+import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { location, occurrenceJson } from '../output.js';
+
+/** ListCliOptions are `digestpin list`'s flags. */
+export interface ListCliOptions {
+  json?: boolean;
+  config?: string;
+  include: string[];
+  exclude: string[];
+}
+
+/** runList implements `digestpin list`: every occurrence with its status, no network. */
+export async function runList(paths: string[], opts: ListCliOptions, io: CliIO): Promise<number> {
+  const config = await loadConfig(io.cwd, opts.config);
+  const files = await collectFiles(paths, {
+    cwd: io.cwd,
+    include: [...config.include, ...opts.include],
+    exclude: [...config.exclude, ...opts.exclude],
+  });
+  const scanned = await scanFiles(files, io.cwd, { customPaths: config.customImagePaths });
+  const occurrences = scanned.flatMap((f) => f.occurrences);
+  if (opts.json) {
+    writeLine(io.stdout, JSON.stringify(occurrences.map(occurrenceJson), null, 2));
+    return ExitCode.ok;
+  }
+  for (const o of occurrences) {
+    const status = o.status === 'skipped' ? `skipped (${o.skipReason ?? 'unknown'})` : o.status;
+    writeLine(io.stdout, `${location(o)}\t${status}\t${o.span.raw}`);
+  }
+  for (const f of scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
+  const count = (s: string): number => occurrences.filter((o) => o.status === s).length;
+  writeLine(io.stderr, `${occurrences.length} reference(s): ${count('unpinned')} unpinned, ${count('pinned')} pinned, ${count('skipped')} skipped`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,18 @@
+import type { PinRun } from '../../pipeline/pin.js';
+import { occurrenceJson } from '../output.js';
+
+/** pinJson is the stable `pin --json` / `update --json` report shape. */
+export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boolean }): Record<string, unknown> {
+  return {
+    written: state.written,
+    lockChanged: state.lockChanged,
+    files: run.changes.map((c) => ({
+      file: c.display,
+      pinned: c.rewritten.map(({ occurrence, digest }) => ({ ...occurrenceJson(occurrence), digest })),
+    })),
+    blockedFiles: run.blockedFiles,
+    failures: run.failures.map((f) => ({ reference: f.ref.original, canonical: f.key, code: f.code, message: f.message })),
+    occurrences: run.scanned.flatMap((f) => f.occurrences.map(occurrenceJson)),
+    ignoredFiles: run.scanned.filter((f) => f.ignored).map((f) => ({ file: f.display, reason: f.ignored })),
+  };
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { loadConfig, type DigestpinConfig } from '../../config.js';
+import { PinError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/atomic.js';
+import { readLock, writeLock, serializeLock } from '../../lock/io.js';
+import { emptyLock, type LockFile } from '../../lock/schema.js';
+import { LockResolver } from '../../lock/resolver.js';
+import { planPinRun, type PinRun } from '../../pipeline/pin.js';
+import { lockKey } from '../../pipeline/resolve.js';
+import { scanText } from '../../pipeline/scan.js';
+import { createRegistryContext } from '../context.js';
+import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
+import type { RegistryCliOptions } from '../options.js';
+import { location, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { pinJson } from './pin-json.js';
+
+/** PinCliOptions are `digestpin pin`'s flags. */
+export interface PinCliOptions extends RegistryCliOptions {
+  check?: boolean;
+  diff?: boolean;
+  frozen?: boolean;
+  json?: boolean;
+  lock: string | false;
+  digestOnly?: boolean;
+  keepGoing?: boolean;
+  pullSecretsFromTree?: boolean;
+  include: string[];
+  exclude: string[];
+}
+
+/** runPin implements `digestpin pin`: find, resolve everything, then write atomically. */
+export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): Promise<number> {
+  if (opts.check && opts.diff) throw new PinError('USAGE', '--check and --diff cannot be combined');
+  if (opts.frozen && opts.lock === false) throw new PinError('USAGE', '--frozen needs a lock file (remove --no-lock)');
+  const stdinMode = paths.length === 1 && paths[0] === '-';
+  if (!stdinMode && paths.includes('-')) throw new PinError('USAGE', '"-" (stdin) cannot be combined with other paths');
+  const config = await loadConfig(io.cwd, opts.config);
+  const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
+  const previous = lockFile ? await readLock(lockFile, { required: opts.frozen }) : emptyLock();
+  const context = opts.frozen ? undefined : await createRegistryContext(opts, config, io);
+  try {
+    const run = await planPinRun({
+      paths,
+      cwd: io.cwd,
+      include: [...config.include, ...opts.include],
+      exclude: [...config.exclude, ...opts.exclude],
+      finderOptions: { customPaths: config.customImagePaths },
+      resolver: context ? context.client : new LockResolver(previous, lockFile!),
+      beforeResolve: opts.pullSecretsFromTree ? (scanned) => context?.usePullSecretsFromTree(scanned) : undefined,
+      concurrency: opts.concurrency,
+      digestOnly: opts.digestOnly,
+      mode: 'pin',
+      lock: previous,
+      lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
+      now: (io.now?.() ?? new Date()).toISOString(),
+      scanned: stdinMode ? [scanText('-', '<stdin>', await readAll(io.stdin), { customPaths: config.customImagePaths })] : undefined,
+    });
+    return await finishPin(run, { opts, io, stdinMode, lockFile, previous, config });
+  } finally {
+    await context?.close();
+  }
+}
+
+interface FinishContext {
+  opts: PinCliOptions;
+  io: CliIO;
+  stdinMode: boolean;
+  lockFile?: string;
+  previous: LockFile;
+  config: DigestpinConfig;
+}
+
+async function finishPin(run: PinRun, ctx: FinishContext): Promise<number> {
+  const { opts, io } = ctx;
+  const failed = run.failures.length > 0;
+  if (failed) printFailures(io.stderr, run.failures, usage(run));
+  const lockChanged = ctx.lockFile !== undefined && !ctx.stdinMode && serializeLock(run.lock) !== serializeLock(ctx.previous);
+  if (ctx.stdinMode) return finishStdin(run, io, failed);
+  if (failed && !opts.keepGoing) {
+    writeLine(io.stderr, `digestpin: ${run.failures.length} reference(s) failed to resolve; nothing was written (use --keep-going to write the files that resolved)`);
+    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged: false }), null, 2));
+    return ExitCode.error;
+  }
+  if (opts.check || opts.diff) {
+    if (opts.diff) for (const change of run.changes) io.stdout.write(unifiedDiff(change));
+    else if (!opts.json) reportChanges(run, io, 'would pin');
+    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged }), null, 2));
+    if (failed) return ExitCode.error;
+    return run.changes.length > 0 || lockChanged ? ExitCode.changes : ExitCode.ok;
+  }
+  for (const change of run.changes) await writeFileAtomic(change.file, change.after);
+  const lockWritten = ctx.lockFile ? await writeLock(ctx.lockFile, run.lock) : false;
+  if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: true, lockChanged: lockWritten }), null, 2));
+  else reportChanges(run, io, 'pinned', lockWritten ? ctx.lockFile : undefined);
+  return failed ? ExitCode.error : ExitCode.ok;
+}
+
+function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {
+  if (failed) return ExitCode.error;
+  const scanned = run.scanned[0]!;
+  io.stdout.write(run.changes[0]?.after ?? scanned.text);
+  return ExitCode.ok;
+}
+
+function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
+  for (const change of run.changes) {
+    for (const { occurrence, digest } of change.rewritten) {
+      writeLine(io.stdout, `${verb} ${location(occurrence)} ${occurrence.span.raw} -> sha256:${shortDigest(digest)}`);
+    }
+  }
+  for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
+  const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
+  writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) resolved${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
+}
+
+function usage(run: PinRun): Map<string, string[]> {
+  const at = new Map<string, string[]>();
+  for (const file of run.scanned) {
+    for (const o of file.occurrences) {
+      if (!o.ref) continue;
+      const key = lockKey(o.ref);
+      at.set(key, [...(at.get(key) ?? []), location(o)]);
+    }
+  }
+  return at;
+}

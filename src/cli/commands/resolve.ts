@@ -1,0 +1,76 @@
+import { loadConfig } from '../../config.js';
+import { PinError, errorMessage, isPinError } from '../../errors.js';
+import { parseReference } from '../../reference/index.js';
+import type { ImageReference } from '../../reference/types.js';
+import type { ResolvedImage } from '../../registry/types.js';
+import { createRegistryContext } from '../context.js';
+import { ExitCode, writeLine, type CliIO } from '../io.js';
+import type { RegistryCliOptions } from '../options.js';
+
+/** ResolveCliOptions are `digestpin resolve`'s flags. */
+export interface ResolveCliOptions extends RegistryCliOptions {
+  json?: boolean;
+  platform?: string;
+}
+
+interface Outcome {
+  input: string;
+  ref?: ImageReference;
+  result?: ResolvedImage;
+  error?: string;
+}
+
+/** runResolve implements `digestpin resolve`: all refs concurrently, failures per reference. */
+export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: CliIO): Promise<number> {
+  if (opts.platform && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(opts.platform)) {
+    throw new PinError('USAGE', `--platform "${opts.platform}" must look like os/arch or os/arch/variant (e.g. linux/arm64/v8)`);
+  }
+  const config = await loadConfig(io.cwd, opts.config);
+  const context = await createRegistryContext(opts, config, io);
+  let outcomes: Outcome[];
+  try {
+    outcomes = await Promise.all(inputs.map((input) => resolveOne(input, context.client)));
+  } finally {
+    await context.close();
+  }
+  for (const o of outcomes) if (o.error) writeLine(io.stderr, `error: ${o.input}: ${o.error}`);
+  const ok = outcomes.filter((o) => o.result);
+  const platformErrors = opts.platform ? ok.filter((o) => !platformDigest(o.result!, opts.platform!)) : [];
+  for (const o of platformErrors) {
+    writeLine(io.stderr, `error: ${o.input}: no ${opts.platform} manifest (${o.result!.platforms ? `has ${o.result!.platforms.map((p) => p.platform).join(', ')}` : 'single-platform image'})`);
+  }
+  if (opts.json) writeLine(io.stdout, JSON.stringify(ok.map((o) => resolveJson(o, opts.platform)), null, 2));
+  else for (const o of ok) printText(o, io, opts.platform);
+  return outcomes.some((o) => o.error) || platformErrors.length > 0 ? ExitCode.error : ExitCode.ok;
+}
+
+async function resolveOne(input: string, resolver: { resolve(ref: ImageReference): Promise<ResolvedImage> }): Promise<Outcome> {
+  try {
+    const ref = parseReference(input);
+    return { input, ref, result: await resolver.resolve(ref) };
+  } catch (error) {
+    return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : errorMessage(error) };
+  }
+}
+
+function platformDigest(result: ResolvedImage, platform: string): string | undefined {
+  return result.platforms?.find((p) => p.platform === platform)?.digest;
+}
+
+function printText(o: Outcome, io: CliIO, platform?: string): void {
+  writeLine(io.stdout, `${o.input} ${o.result!.digest}`);
+  const child = platform ? platformDigest(o.result!, platform) : undefined;
+  if (child) writeLine(io.stdout, `${o.input} ${platform} ${child}`);
+}
+
+function resolveJson(o: Outcome, platform?: string): Record<string, unknown> {
+  const r = o.result!;
+  return {
+    reference: o.input,
+    canonical: o.ref!.toString(),
+    digest: r.digest,
+    mediaType: r.mediaType,
+    ...(r.platforms ? { platforms: r.platforms.map((p) => ({ platform: p.platform, digest: p.digest })) } : {}),
+    ...(platform && platformDigest(r, platform) ? { platformDigest: platformDigest(r, platform) } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import type { Dispatcher } from 'undici';
+
+/** CliIO is everything the CLI touches outside itself; tests pass fakes. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** homedir overrides os.homedir() (tests never read the real ~/.docker). */
+  homedir?: string;
+  /** dispatcher overrides the HTTP dispatcher (tests: undici MockAgent). */
+  dispatcher?: Dispatcher;
+  /** now overrides the clock (lock timestamps). */
+  now?: () => Date;
+}
+
+/** ExitCode is the CLI's contract: 0 ok, 1 changes needed / drift found (check modes), 2 usage or runtime error. */
+export const ExitCode = { ok: 0, changes: 1, error: 2 } as const;
+
+/** writeLine writes one line to a stream. */
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`);
+}
+
+/** readAll reads a whole stream as UTF-8 text. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

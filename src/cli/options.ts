@@ -1,0 +1,51 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+/** RegistryCliOptions are the flags every registry-talking command shares. */
+export interface RegistryCliOptions {
+  dockerConfig?: string;
+  authfile?: string;
+  pullSecret: string[];
+  caFile?: string;
+  insecureRegistry: string[];
+  registryMirror: string[];
+  concurrency: number;
+  timeout: number;
+  retries: number;
+  verbose: boolean;
+  config?: string;
+}
+
+/** collect accumulates a repeatable option's values. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** positiveInt parses a flag value as an integer >= 1. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+}
+
+/** nonNegativeInt parses a flag value as an integer >= 0. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+}
+
+/** addRegistryOptions declares credential, TLS, mirror, concurrency and timeout flags in one place. */
+export function addRegistryOptions(cmd: Command): Command {
+  return cmd
+    .option('--docker-config <dir>', 'docker config directory (default: $DOCKER_CONFIG or ~/.docker)')
+    .option('--authfile <file>', 'podman/containers auth.json (default: $REGISTRY_AUTH_FILE, then the XDG locations)')
+    .option('--pull-secret <file>', 'Kubernetes Secret (dockerconfigjson/dockercfg) to use, YAML or JSON (repeatable)', collect, [])
+    .option('--ca-file <file>', 'extra PEM CA certificates to trust for registries')
+    .option('--insecure-registry <host[:port]>', 'allow plain HTTP and unverified TLS for this registry only (repeatable)', collect, [])
+    .option('--registry-mirror <src=dst[/prefix]>', 'resolve references of registry SRC against DST (repeatable)', collect, [])
+    .option('--concurrency <n>', 'registry requests in flight at once', positiveInt, 16)
+    .addOption(new Option('--timeout <seconds>', 'timeout for each registry request').argParser(positiveInt).default(30))
+    .option('--retries <n>', 'retries on 429/5xx/network errors', nonNegativeInt, 3)
+    .option('-v, --verbose', 'log registry requests and the credential source used per registry (never secrets)', false)
+    .option('--config <file>', 'digestpin config file (default: .digestpin.yaml in the current directory, if present)');
+}

@@ -1,0 +1,50 @@
+import { createTwoFilesPatch } from 'diff';
+import type { Occurrence } from '../finders/types.js';
+import type { FileChange } from '../pipeline/plan.js';
+import type { ResolveFailure } from '../pipeline/resolve.js';
+import { writeLine } from './io.js';
+
+/** shortDigest abbreviates `sha256:abcdef…` to its first 12 hex characters. */
+export function shortDigest(digest: string): string {
+  const hex = digest.slice(digest.indexOf(':') + 1);
+  return hex.slice(0, 12);
+}
+
+/** unifiedDiff renders one file change as a unified diff with a/ and b/ prefixes. */
+export function unifiedDiff(change: FileChange): string {
+  return createTwoFilesPatch(`a/${change.display}`, `b/${change.display}`, change.before, change.after, undefined, undefined, { context: 3 })
+    .split('\n')
+    .filter((line) => !line.startsWith('==='))
+    .join('\n');
+}
+
+/** printFailures reports each unresolved reference with where it is used. */
+export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], usedAt: Map<string, string[]>): void {
+  for (const f of failures) {
+    const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
+    writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message}`);
+  }
+}
+
+/** location renders `file:line:col` for an occurrence. */
+export function location(o: Occurrence): string {
+  return `${o.file}:${o.line}:${o.column}`;
+}
+
+/** occurrenceJson is the stable JSON shape of an occurrence in `list --json` and `pin --json`. */
+export function occurrenceJson(o: Occurrence): Record<string, unknown> {
+  return {
+    file: o.file,
+    line: o.line,
+    column: o.column,
+    start: o.span.start,
+    end: o.span.end,
+    raw: o.span.raw,
+    finder: o.finder,
+    kind: o.kind,
+    path: o.path,
+    status: o.status,
+    skipReason: o.skipReason,
+    reference: o.ref?.toString(),
+  };
+}

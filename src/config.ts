@@ -1,0 +1,81 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { PinError } from './errors.js';
+import type { CustomImagePath } from './finders/types.js';
+
+/** CONFIG_FILE is looked up in the current directory when --config is not given. */
+export const CONFIG_FILE = '.digestpin.yaml';
+
+/** DigestpinConfig is the parsed `.digestpin.yaml`. */
+export interface DigestpinConfig {
+  /** customImagePaths declares image fields on other kinds: `{kind, apiVersion?, path}`. */
+  customImagePaths: CustomImagePath[];
+  /** registryMirrors are `SRC=DST[/prefix]` strings, as for --registry-mirror. */
+  registryMirrors: string[];
+  insecureRegistries: string[];
+  include: string[];
+  exclude: string[];
+}
+
+const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [] };
+
+/** loadConfig reads an explicit config file, or `.digestpin.yaml` in `cwd` when present. */
+export async function loadConfig(cwd: string, explicit?: string): Promise<DigestpinConfig> {
+  const file = path.resolve(cwd, explicit ?? CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
+    throw new PinError('CONFIG_INVALID', `cannot read config ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new PinError('CONFIG_INVALID', `${file}: ${(error as Error).message}`);
+  }
+  return validateConfig(value ?? {}, file);
+}
+
+/** validateConfig checks a parsed config object and fills defaults. */
+export function validateConfig(value: unknown, source: string): DigestpinConfig {
+  const fail = (what: string): never => {
+    throw new PinError('CONFIG_INVALID', `${source}: ${what}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
+  const v = value as Record<string, unknown>;
+  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude']);
+  for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
+  return {
+    customImagePaths: (v.customImagePaths === undefined ? [] : list(v.customImagePaths, 'customImagePaths', fail)).map((p, i) => customPath(p, i, fail)),
+    registryMirrors: strings(v.registryMirrors, 'registryMirrors', fail),
+    insecureRegistries: strings(v.insecureRegistries, 'insecureRegistries', fail),
+    include: strings(v.include, 'include', fail),
+    exclude: strings(v.exclude, 'exclude', fail),
+  };
+}
+
+function list(value: unknown, key: string, fail: (w: string) => never): unknown[] {
+  return Array.isArray(value) ? value : fail(`"${key}" must be a list`);
+}
+
+function strings(value: unknown, key: string, fail: (w: string) => never): string[] {
+  if (value === undefined) return [];
+  const items = list(value, key, fail);
+  if (!items.every((s) => typeof s === 'string')) fail(`"${key}" must be a list of strings`);
+  return items as string[];
+}
+
+function customPath(p: unknown, i: number, fail: (w: string) => never): CustomImagePath {
+  const at = `customImagePaths[${i}]`;
+  if (typeof p !== 'object' || p === null) return fail(`${at} must be a mapping with kind and path`);
+  const { kind, apiVersion, path: spec } = p as Record<string, unknown>;
+  if (typeof kind !== 'string' || !kind) fail(`${at}.kind is required`);
+  if (typeof spec !== 'string' || !/^[A-Za-z0-9_-]+(\[\])?(\.[A-Za-z0-9_-]+(\[\])?)*$/.test(spec)) {
+    fail(`${at}.path must look like spec.containers[].image`);
+  }
+  if (apiVersion !== undefined && typeof apiVersion !== 'string') fail(`${at}.apiVersion must be a string`);
+  return { kind: kind as string, path: spec as string, ...(apiVersion ? { apiVersion: apiVersion as string } : {}) };
+}

@@ -1,0 +1,53 @@
+import { promises as fs } from 'node:fs';
+import { PinError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { emptyLock, validateLock, type LockFile } from './schema.js';
+
+/** DEFAULT_LOCK_FILE is the lock's name in the current directory. */
+export const DEFAULT_LOCK_FILE = 'digestpin.lock.json';
+
+/** readLock loads and validates a lock file; a missing file gives an empty lock unless `required`. */
+export async function readLock(file: string, options: { required?: boolean } = {}): Promise<LockFile> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !options.required) return emptyLock();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new PinError('LOCK_MISSING', `lock file ${file} not found (run "digestpin pin" first)`);
+    }
+    throw new PinError('IO', `cannot read lock file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new PinError('LOCK_INVALID', `${file}: invalid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return validateLock(parsed, file);
+}
+
+/** serializeLock renders a lock deterministically: sorted keys, 2-space indent, trailing newline. */
+export function serializeLock(lock: LockFile): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+/** writeLock writes the lock atomically, only when its bytes change; returns whether it wrote. */
+export async function writeLock(file: string, lock: LockFile): Promise<boolean> {
+  const text = serializeLock(lock);
+  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (current === text) return false;
+  await writeFileAtomic(file, text);
+  return true;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeys(v);
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import type { FinderOptions, Occurrence } from '../finders/types.js';
+import { mergeLock, type LockRecord } from '../lock/merge.js';
+import type { LockFile } from '../lock/schema.js';
+import type { Resolver } from '../registry/types.js';
+import { collectFiles, toPosix } from './collect.js';
+import { planChanges, type FileChange } from './plan.js';
+import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';
+import { scanFiles, type ScannedFile } from './scan.js';
+
+/** PinRunOptions configure one pin or update run (no writing happens here). */
+export interface PinRunOptions {
+  paths: string[];
+  cwd: string;
+  include?: string[];
+  exclude?: string[];
+  finderOptions?: FinderOptions;
+  /** resolver answers tags (a registry client, or the lock for --frozen). */
+  resolver: Resolver;
+  concurrency?: number;
+  digestOnly?: boolean;
+  /** mode `pin` pins unpinned references; `update` re-resolves tagged, pinned ones. */
+  mode: 'pin' | 'update';
+  /** select limits which references are considered (e.g. --include-image globs). */
+  select?: (occurrence: Occurrence) => boolean;
+  /** lock is the previous lock; lockDir is where it lives (files in it are relative to that). */
+  lock: LockFile;
+  lockDir: string;
+  now: string;
+  /** scanned lets a caller supply already-scanned files (stdin mode). */
+  scanned?: ScannedFile[];
+  /** beforeResolve sees the scanned tree before any network call (e.g. to route tree pull secrets). */
+  beforeResolve?: (scanned: ScannedFile[]) => void;
+}
+
+/** PinRun is everything a pin/update run decided: changes, failures and the next lock. */
+export interface PinRun {
+  scanned: ScannedFile[];
+  changes: FileChange[];
+  failures: ResolveFailure[];
+  blockedFiles: string[];
+  lock: LockFile;
+  /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
+  considered: number;
+}
+
+/** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
+export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
+  const scanned = options.scanned ?? (await scanFiles(await collectFiles(options.paths, options), options.cwd, options.finderOptions ?? {}));
+  const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
+  const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
+  options.beforeResolve?.(scanned);
+  const { resolved, failures } = await resolveAll(targets.map((o) => o.ref!), options.resolver, options.concurrency);
+  const failed = new Set(failures.map((f) => f.key));
+  const plan = planChanges(
+    scanned,
+    (o) => {
+      if (!wanted(o)) return undefined;
+      const key = lockKey(o.ref!);
+      return failed.has(key) ? 'blocked' : resolved.get(key)?.digest;
+    },
+    { digestOnly: options.digestOnly },
+  );
+  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
+  const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
+  const lock = mergeLock(options.lock, records, scannedFiles, options.now);
+  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
+}
+
+function isCandidate(o: Occurrence, mode: 'pin' | 'update'): boolean {
+  if (!o.ref) return false;
+  if (mode === 'pin') return o.status === 'unpinned';
+  return o.status === 'pinned' && o.ref.tag !== undefined;
+}
+
+/** lockRecords lists every tagged reference after the run, with the digest it now carries. */
+function lockRecords(
+  scanned: ScannedFile[],
+  changes: FileChange[],
+  resolved: Map<string, { digest: string; mediaType: string; platforms?: LockRecord['platforms'] }>,
+  lockDir: string,
+): LockRecord[] {
+  const written = new Map<Occurrence, string>();
+  for (const change of changes) for (const r of change.rewritten) written.set(r.occurrence, r.digest);
+  const records: LockRecord[] = [];
+  for (const file of scanned) {
+    for (const o of file.occurrences) {
+      if (!o.ref || o.status === 'skipped') continue;
+      if (o.ref.digest && !o.ref.tag && !written.has(o)) continue;
+      const digest = written.get(o) ?? o.ref.digest;
+      if (!digest) continue;
+      const key = lockKey(o.ref);
+      const info = resolved.get(key);
+      const fromRegistry = info && info.digest === digest ? info : undefined;
+      records.push({ key, digest, mediaType: fromRegistry?.mediaType, platforms: fromRegistry?.platforms, files: [relativeTo(lockDir, file.file)] });
+    }
+  }
+  return records;
+}
+
+function relativeTo(dir: string, file: string): string {
+  return toPosix(path.relative(dir, file)) || path.basename(file);
+}

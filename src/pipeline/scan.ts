@@ -1,0 +1,74 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PinError, isPinError } from '../errors.js';
+import { findersFor } from '../finders/registry.js';
+import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
+import { toPosix } from './collect.js';
+
+/** ScannedFile is one file's text and what the finders extracted from it. */
+export interface ScannedFile {
+  /** file is the absolute path. */
+  file: string;
+  /** display is the path relative to the cwd, `/`-separated (used in messages, lock and output). */
+  display: string;
+  text: string;
+  occurrences: Occurrence[];
+  secrets: FoundSecret[];
+  serviceAccounts: FoundServiceAccount[];
+  /** ignored explains why a file was not scanned (binary, not UTF-8). */
+  ignored?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** decodeText decodes file bytes, or says why the file cannot be rewritten safely. */
+export function decodeText(bytes: Uint8Array): { text: string } | { ignored: string } {
+  if (bytes.includes(0)) return { ignored: 'binary file (contains NUL bytes)' };
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return { ignored: 'not valid UTF-8' };
+  }
+}
+
+/** scanText runs the matching finders over one file's text. */
+export function scanText(file: string, display: string, text: string, options: FinderOptions): ScannedFile {
+  const result: ScannedFile = { file, display, text, occurrences: [], secrets: [], serviceAccounts: [] };
+  for (const finder of findersFor(display, text)) {
+    const found = finder.find(display, text, options);
+    result.occurrences.push(...found.occurrences);
+    result.secrets.push(...(found.secrets ?? []));
+    result.serviceAccounts.push(...(found.serviceAccounts ?? []));
+  }
+  result.occurrences.sort((a, b) => a.span.start - b.span.start);
+  return result;
+}
+
+/**
+ * scanFiles reads and scans every file. All syntax errors are collected and
+ * thrown together (one per line, each `file:line:col: reason`), so a user
+ * fixes them in one go and nothing is written.
+ */
+export async function scanFiles(files: string[], cwd: string, options: FinderOptions): Promise<ScannedFile[]> {
+  const errors: string[] = [];
+  const scanned: ScannedFile[] = [];
+  for (const file of files) {
+    const display = toPosix(path.relative(cwd, file)) || path.basename(file);
+    const bytes = await fs.readFile(file).catch((error: Error) => {
+      throw new PinError('IO', `${display}: cannot read: ${error.message}`, { cause: error });
+    });
+    const decoded = decodeText(bytes);
+    if ('ignored' in decoded) {
+      scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
+      continue;
+    }
+    try {
+      scanned.push(scanText(file, display, decoded.text, options));
+    } catch (error) {
+      if (!isPinError(error)) throw error;
+      errors.push(error.message);
+    }
+  }
+  if (errors.length > 0) throw new PinError('YAML_SYNTAX', errors.join('\n'));
+  return scanned;
+}
