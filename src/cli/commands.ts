@@ -9,6 +9,7 @@ export function registerCommands(program: Command, io: CliIO, setExit: SetExit):
   registerResolve(program, io, setExit);
   registerPin(program, io, setExit);
   registerList(program, io, setExit);
+  registerDrift(program, io, setExit);
 }
 
 function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
@@ -60,5 +61,22 @@ function registerList(program: Command, io: CliIO, setExit: SetExit): void {
   addScanOptions(cmd).action(async (paths: string[], opts) => {
     const { runList } = await import('./commands/list.js');
     setExit(await runList(paths, opts, io));
+  });
+}
+
+function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('drift')
+    .description('re-resolve every tag in the lock (HEAD requests) and report tags whose digest moved')
+    .option('--lock <file>', 'lock file', 'digestpin.lock.json')
+    .option('--format <format>', 'text | json | markdown | sarif | github', 'text')
+    .option('--fail-on <classes>', 'exit 1 when any of these occur: moved,vanished,error (or "none")', 'moved,vanished')
+    .option('--update-lock', 'record the new digests of moved tags in the lock (old digests kept in history)')
+    .option('--no-explain', 'do not fetch manifests/configs to explain why a tag moved')
+    .option('--include <glob>', 'only check lock entries whose name matches (e.g. "ghcr.io/org/**"; repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip lock entries whose name matches (repeatable)', collect, []);
+  addRegistryOptions(cmd).action(async (opts) => {
+    const { runDrift } = await import('./commands/drift.js');
+    setExit(await runDrift(opts, io));
   });
 }

@@ -31,6 +31,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     env: io.env,
     homedir: io.homedir ?? os.homedir(),
     readFile: nodeReadFile,
+    uid: process.getuid?.(),
     log,
   });
   const routing = new WorkloadKeychain(keychain);

@@ -4,6 +4,7 @@ import { PinError, isPinError } from '../errors.js';
 import { findersFor } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
 import { toPosix } from './collect.js';
+import { skipKustomizeOverridden } from './kustomize-overrides.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
 export interface ScannedFile {
@@ -70,5 +71,6 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
     }
   }
   if (errors.length > 0) throw new PinError('YAML_SYNTAX', errors.join('\n'));
+  skipKustomizeOverridden(scanned);
   return scanned;
 }

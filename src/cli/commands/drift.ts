@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { loadConfig } from '../../config.js';
+import { checkDrift } from '../../drift/check.js';
+import { DRIFT_FORMATS, renderDrift, type DriftFormat } from '../../drift/format.js';
+import type { DriftReport } from '../../drift/types.js';
+import { applyDrift } from '../../drift/update-lock.js';
+import { PinError } from '../../errors.js';
+import { readLock, writeLock } from '../../lock/io.js';
+import { createRegistryContext } from '../context.js';
+import { ExitCode, writeLine, type CliIO } from '../io.js';
+import type { RegistryCliOptions } from '../options.js';
+
+/** DriftCliOptions are `digestpin drift`'s flags. */
+export interface DriftCliOptions extends RegistryCliOptions {
+  lock: string;
+  format: string;
+  failOn: string;
+  updateLock?: boolean;
+  explain: boolean;
+  include: string[];
+  exclude: string[];
+}
+
+const FAIL_CLASSES = ['moved', 'vanished', 'error'] as const;
+
+/** runDrift implements `digestpin drift`: re-resolve every locked tag and report what moved. */
+export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number> {
+  const format = parseFormat(opts.format);
+  const failOn = parseFailOn(opts.failOn);
+  const config = await loadConfig(io.cwd, opts.config);
+  const lockFile = path.resolve(io.cwd, opts.lock);
+  const lock = await readLock(lockFile, { required: true });
+  const context = await createRegistryContext(opts, config, io);
+  let report: DriftReport;
+  try {
+    report = await checkDrift(lock, context.client, { include: opts.include, exclude: opts.exclude, concurrency: opts.concurrency, explain: opts.explain });
+  } finally {
+    await context.close();
+  }
+  io.stdout.write(renderDrift(report, format, path.relative(io.cwd, lockFile) || lockFile));
+  if (opts.updateLock && report.moved.length > 0) {
+    await writeLock(lockFile, applyDrift(lock, report, (io.now?.() ?? new Date()).toISOString()));
+    writeLine(io.stderr, `digestpin: recorded ${report.moved.length} moved tag(s) in ${opts.lock}`);
+  }
+  const counts = { moved: report.moved.length, vanished: report.vanished.length, error: report.errors.length };
+  return failOn.some((c) => counts[c] > 0) ? ExitCode.changes : ExitCode.ok;
+}
+
+function parseFormat(value: string): DriftFormat {
+  if ((DRIFT_FORMATS as readonly string[]).includes(value)) return value as DriftFormat;
+  throw new PinError('USAGE', `--format "${value}" is not one of ${DRIFT_FORMATS.join(', ')}`);
+}
+
+function parseFailOn(value: string): Array<(typeof FAIL_CLASSES)[number]> {
+  if (value.trim() === '' || value === 'none') return [];
+  const parts = value.split(',').map((s) => s.trim());
+  for (const p of parts) {
+    if (!(FAIL_CLASSES as readonly string[]).includes(p)) {
+      throw new PinError('USAGE', `--fail-on "${p}" is not one of ${FAIL_CLASSES.join(', ')} (or "none")`);
+    }
+  }
+  return parts as Array<(typeof FAIL_CLASSES)[number]>;
+}
