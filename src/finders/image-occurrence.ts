@@ -1,0 +1,71 @@
+import type { Scalar } from 'yaml';
+import { isPinError } from '../errors.js';
+import { isTemplated, parseReference } from '../reference/index.js';
+import { positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import type { ImageReference } from '../reference/types.js';
+import type { Occurrence, PodContext, TextSpan } from './types.js';
+
+/** ImageSite is a physical scalar in an image position and what the position means. */
+export interface ImageSite {
+  scalar: Scalar;
+  path: string;
+  kind: string;
+  pod?: PodContext;
+}
+
+/** Classified is the status of a reference text: a parsed ref, or a skip reason. */
+export type Classified =
+  | { status: 'unpinned' | 'pinned'; ref: ImageReference }
+  | { status: 'skipped'; skipReason: string };
+
+/**
+ * classifyReference decides what a reference text is: templated or variable
+ * values (isTemplated's reason, e.g. `ko-import-path`, `tekton-param`) and
+ * unparsable ones (`invalid-reference: <why>`) are skipped, never thrown.
+ */
+export function classifyReference(text: string): Classified {
+  const templated = isTemplated(text);
+  if (templated) return { status: 'skipped', skipReason: templated };
+  try {
+    const ref = parseReference(text);
+    return { status: ref.digest ? 'pinned' : 'unpinned', ref };
+  } catch (error) {
+    if (!isPinError(error)) throw error;
+    return { status: 'skipped', skipReason: `invalid-reference: ${error.message}` };
+  }
+}
+
+/**
+ * imageOccurrence turns the scalar of an image position into an occurrence,
+ * or undefined when the position is empty (`image:` / `image: ""`, as in
+ * strategic-merge container overrides). Scalars whose text is not the value
+ * itself (escapes, folded lines) are skipped as `non-literal-scalar`.
+ */
+export function imageOccurrence(source: YamlSource, finder: string, site: ImageSite): Occurrence | undefined {
+  const { scalar } = site;
+  if (scalar.value === null || scalar.value === '') return undefined;
+  const located = scalarSource(scalar, source.text);
+  if (!located) return undefined;
+  const base = baseOccurrence(source, finder, located.span, site);
+  if (typeof scalar.value !== 'string') {
+    return { ...base, status: 'skipped', skipReason: `invalid-reference: image is a ${typeof scalar.value}, not a string` };
+  }
+  const classified = classifyReference(scalar.value);
+  if (classified.status === 'skipped') return { ...base, ...classified };
+  if (!located.verbatim) return { ...base, status: 'skipped', skipReason: 'non-literal-scalar' };
+  return { ...base, ...classified, plan: { type: 'reference' } };
+}
+
+/** baseOccurrence fills the location fields shared by every status. */
+function baseOccurrence(source: YamlSource, finder: string, span: TextSpan, site: ImageSite): Omit<Occurrence, 'status'> {
+  const out: Omit<Occurrence, 'status'> = {
+    file: source.file,
+    ...positionOf(source, span.start),
+    span,
+    finder,
+    kind: site.kind,
+    path: site.path,
+  };
+  if (site.pod) out.pod = site.pod;
+  return out;
+}

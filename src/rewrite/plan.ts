@@ -1,0 +1,54 @@
+import { PinError } from '../errors.js';
+import type { DigestFieldPlan, Occurrence } from '../finders/types.js';
+import { digestProblem, pinnedText } from '../reference/index.js';
+import type { Edit } from './types.js';
+
+/** EditOptions are the user's rewrite choices. */
+export interface EditOptions {
+  /** digestOnly writes `name@sha256:…` instead of `name:tag@sha256:…` (reference plans only). */
+  digestOnly?: boolean;
+}
+
+/**
+ * editsFor computes the edits that pin one occurrence to `digest` in `text`.
+ * It returns no edits for skipped occurrences and when the text already says
+ * exactly that (so re-running on pinned output changes nothing).
+ */
+export function editsFor(occurrence: Occurrence, digest: string, options: EditOptions, text: string): Edit[] {
+  const plan = occurrence.plan;
+  if (!plan || occurrence.status === 'skipped') return [];
+  const problem = digestProblem(digest);
+  if (problem !== undefined) {
+    const where = `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
+    throw new PinError('INVALID_DIGEST', `${where}: refusing to write digest ${JSON.stringify(digest)}: ${problem}`);
+  }
+  if (plan.type === 'reference') return referenceEdits(occurrence, digest, options);
+  return digestFieldEdits(plan, digest, text);
+}
+
+/** referenceEdits replaces the reference text with its pinned spelling. */
+function referenceEdits(occurrence: Occurrence, digest: string, options: EditOptions): Edit[] {
+  const { span } = occurrence;
+  const replacement = pinnedText(span.raw, digest, { digestOnly: options.digestOnly === true });
+  if (replacement === span.raw) return [];
+  return [{ start: span.start, end: span.end, expected: span.raw, replacement }];
+}
+
+/** digestFieldEdits updates an existing digest value or inserts a new `digest:` line. */
+function digestFieldEdits(plan: DigestFieldPlan, digest: string, text: string): Edit[] {
+  const value = plan.withAlgorithm ? digest : digest.slice(digest.indexOf(':') + 1);
+  if (plan.value) {
+    const { start, end, raw } = plan.value;
+    if (raw === value) return [];
+    // `digest:` with nothing after the colon: the new value needs a separating space.
+    const replacement = raw === '' && text[start - 1] === ':' ? ` ${value}` : value;
+    return [{ start, end, expected: raw, replacement }];
+  }
+  const insert = plan.insert;
+  if (!insert) return [];
+  const { offset, indent, key, eol } = insert;
+  const replacement = insert.atEndWithoutNewline
+    ? `${eol}${indent}${key}: ${value}`
+    : `${indent}${key}: ${value}${eol}`;
+  return [{ start: offset, end: offset, expected: '', replacement }];
+}

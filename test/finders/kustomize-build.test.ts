@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseReference } from '../../src/reference/index.js';
+import { pinWithStub, source, stubDigest } from './helpers.js';
+
+// What the pinned kustomization builds to, checked with the real `kubectl kustomize`
+// (kustomize v5: newTag + digest → `name:newTag@sha256:…`, see FACTS.md).
+const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+const hasKubectl = KUBECTL.status === 0;
+if (!hasKubectl) console.warn('kustomize-build tests skipped: kubectl is not installed');
+
+const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/kustomize');
+
+/** tree writes files into a fresh temp dir, removed when the test finishes. */
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'digestpin-kustomize-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+/** pinTree pins every file of the tree in place with the stub resolver. */
+function pinTree(dir: string, files: string[]): void {
+  for (const name of files) {
+    const file = path.join(dir, name);
+    writeFileSync(file, pinWithStub(name, readFileSync(file, 'utf8')).output);
+  }
+}
+
+/** builtImages runs `kubectl kustomize` and lists every container image of the output. */
+function builtImages(dir: string): string[] {
+  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  // stderr may carry deprecation warnings (`commonLabels`); only the exit status matters.
+  expect(run.status, run.stderr).toBe(0);
+  const images: string[] = [];
+  for (const doc of parseAllDocuments(run.stdout)) {
+    const obj = doc.toJS() as { spec?: { template?: { spec?: Record<string, Array<{ image: string }>> } } };
+    const pod = obj.spec?.template?.spec;
+    for (const key of ['initContainers', 'containers']) for (const c of pod?.[key] ?? []) images.push(c.image);
+  }
+  return images;
+}
+
+const pinned = (ref: string): string => `${ref}@${stubDigest(parseReference(ref))}`;
+
+describe.skipIf(!hasKubectl)('kubectl kustomize builds pinned kustomizations to tag@digest', () => {
+  it('adds digest fields that kustomize turns into name:newTag@sha256 images', () => {
+    const dir = tree({
+      'kustomization.yaml': source`
+        resources:
+        - deployment.yaml
+        images:
+        - name: nginx
+          newTag: "1.25" # bumped by hand
+        - name: app
+          newName: registry.example.com/team/app
+          newTag: v2
+        - name: redis
+          newTag: "7.2"`.trimEnd(),
+      'deployment.yaml': source`
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              initContainers:
+              - {name: init, image: redis:6}
+              containers:
+              - name: web
+                image: nginx:1.0
+              - name: app
+                image: app:latest
+      `,
+    });
+    pinTree(dir, ['kustomization.yaml', 'deployment.yaml']);
+    expect(builtImages(dir)).toEqual([
+      pinned('docker.io/library/redis:7.2').replace('docker.io/library/', ''),
+      pinned('docker.io/library/nginx:1.25').replace('docker.io/library/', ''),
+      `registry.example.com/team/app:v2@${stubDigest(parseReference('registry.example.com/team/app:v2'))}`,
+    ]);
+  });
+
+  it('builds the metrics-server release overlay (base + component from the corpus) to the component digest', () => {
+    const read = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');
+    const dir = tree({
+      'manifests/base/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__base__kustomization.yaml'),
+      'manifests/base/deployment.yaml': read('kubernetes-sigs__metrics-server__manifests__base__deployment.yaml'),
+      // Not collected in the corpus (no images): minimal stand-ins so the base builds.
+      'manifests/base/apiservice.yaml': 'apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.metrics.k8s.io}\n',
+      'manifests/base/rbac.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: metrics-server, namespace: kube-system}\n',
+      'manifests/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: metrics-server, namespace: kube-system}\n',
+      'manifests/components/release/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__components__release__kustomization.yaml'),
+      'manifests/overlays/release/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__overlays__release__kustomization.yaml'),
+    });
+    pinTree(dir, ['manifests/base/deployment.yaml', 'manifests/components/release/kustomization.yaml', 'manifests/overlays/release/kustomization.yaml']);
+    const release = 'registry.k8s.io/metrics-server/metrics-server:v0.9.0';
+    expect(builtImages(path.join(dir, 'manifests/overlays/release'))).toEqual([pinned(release)]);
+    // The base alone still builds to its own (staging) reference, now pinned.
+    expect(builtImages(path.join(dir, 'manifests/base'))).toEqual([pinned('gcr.io/k8s-staging-metrics-server/metrics-server:master')]);
+  });
+});
