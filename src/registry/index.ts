@@ -1,0 +1,13 @@
+export type { PlatformDigest, ResolvedImage, Resolver } from './types.js';
+export { RegistryClient, type ManifestHead, type ManifestResult, type RegistryClientOptions } from './client.js';
+export { RegistryError, redactUrl, parseOciErrors, type OciErrorDetail, type RequestKind } from './errors.js';
+export { parseMirror, canonicalRegistry, type Mirror } from './endpoint.js';
+export { parseChallenges, type Challenge } from './challenge.js';
+export { isValidDigest, computeDigest } from './digest.js';
+export { DEFAULT_TIMEOUTS, type Timeouts } from './dispatchers.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+export type { ClientStats, KindCounts } from './stats.js';
+export type { RequestEvent } from './http.js';
+export type { ManifestJson } from './manifest.js';
+export * from './media-types.js';
+export { MANIFEST_BODY_MAX, TOKEN_BODY_MAX, ERROR_BODY_MAX } from './body.js';
