@@ -1,4 +1,8 @@
+import { ciFinder } from './ci.js';
+import { composeFinder } from './compose.js';
+import { dockerfileFinder } from './dockerfile.js';
 import { helmTemplateFinder } from './helm-template.js';
+import { helmValuesFinder } from './helm-values.js';
 import { kubernetesFinder } from './kubernetes.js';
 import { kustomizeFinder } from './kustomize.js';
 import type { Finder, FinderOptions, FindResult } from './types.js';
@@ -18,6 +22,12 @@ export interface RegisterOptions {
 const BUILT_IN: ReadonlyArray<[Finder, RegisterOptions]> = [
   // The guard comes first: chart templates are Go templates, not YAML.
   [helmTemplateFinder, { exclusive: true }],
+  // Formats with their own image positions: a values, compose, CI or Dockerfile
+  // is never also read as Kubernetes objects.
+  [dockerfileFinder, { exclusive: true }],
+  [helmValuesFinder, { exclusive: true }],
+  [ciFinder, { exclusive: true }],
+  [composeFinder, { exclusive: true }],
   [kustomizeFinder, {}],
   [kubernetesFinder, {}],
 ];

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PinError, isPinError } from '../errors.js';
-import { findersFor } from '../finders/registry.js';
+import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
 import { toPosix } from './collect.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
@@ -34,15 +34,7 @@ export function decodeText(bytes: Uint8Array): { text: string } | { ignored: str
 
 /** scanText runs the matching finders over one file's text. */
 export function scanText(file: string, display: string, text: string, options: FinderOptions): ScannedFile {
-  const result: ScannedFile = { file, display, text, occurrences: [], secrets: [], serviceAccounts: [] };
-  for (const finder of findersFor(display, text)) {
-    const found = finder.find(display, text, options);
-    result.occurrences.push(...found.occurrences);
-    result.secrets.push(...(found.secrets ?? []));
-    result.serviceAccounts.push(...(found.serviceAccounts ?? []));
-  }
-  result.occurrences.sort((a, b) => a.span.start - b.span.start);
-  return result;
+  return { file, display, text, ...findAll(display, text, options) };
 }
 
 /**
