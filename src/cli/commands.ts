@@ -10,6 +10,7 @@ export function registerCommands(program: Command, io: CliIO, setExit: SetExit):
   registerPin(program, io, setExit);
   registerList(program, io, setExit);
   registerDrift(program, io, setExit);
+  registerUpdate(program, io, setExit);
 }
 
 function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
@@ -78,5 +79,36 @@ function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
   addRegistryOptions(cmd).action(async (opts) => {
     const { runDrift } = await import('./commands/drift.js');
     setExit(await runDrift(opts, io));
+  });
+}
+
+function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('update')
+    .description('re-resolve the tags of pinned references (name:tag@sha256) and rewrite those whose digest moved')
+    .argument('[paths...]', 'files or directories', ['.'])
+    .option('--check', 'write nothing; exit 1 if a digest moved')
+    .option('--diff', 'print a unified diff to stdout; write nothing')
+    .option('--json', 'print a machine-readable report')
+    .option('--lock <file>', 'lock file', 'digestpin.lock.json')
+    .option('--no-lock', 'do not read or write a lock file')
+    .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
+    .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
+    .option('--include <glob>', 'only images whose registry/repo:tag matches (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
+    .option('--pr', 'commit to a branch, push it and open or update one pull/merge request')
+    .option('--branch <name>', 'bot branch (with --pr)', 'digestpin/update-digests')
+    .option('--base <branch>', "target branch (with --pr; default: the remote's default branch)")
+    .option('--remote <name>', 'git remote to push to (with --pr)', 'origin')
+    .addOption(new Option('--forge <forge>', 'github or gitlab (default: detected from the remote URL)').choices(['github', 'gitlab']))
+    .option('--api-url <url>', 'forge API base URL (GitHub Enterprise, self-hosted GitLab)')
+    .option('--label <name>', 'label to set on the pull request (repeatable)', collect, [])
+    .option('--reviewer <user>', 'reviewer to request on a new pull request (repeatable)', collect, [])
+    .option('--author <"Name <email>">', 'commit author (default: "digestpin[bot] <digestpin-bot@users.noreply.github.com>")')
+    .option('--draft', 'open the pull request as a draft')
+    .option('--dry-run', 'print branch, commit message and body; no git changes, no API calls');
+  addRegistryOptions(cmd).action(async (paths: string[], opts) => {
+    const { runUpdate } = await import('./commands/update.js');
+    setExit(await runUpdate(paths, opts, io));
   });
 }

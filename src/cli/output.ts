@@ -26,6 +26,12 @@ export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFa
   }
 }
 
+/** displayReference shows an occurrence as a reference: its own text, or the assembled one for digest fields. */
+export function displayReference(o: Occurrence): string {
+  if (o.plan?.type === 'digest-field' && o.ref) return o.ref.original;
+  return o.span.raw;
+}
+
 /** location renders `file:line:col` for an occurrence. */
 export function location(o: Occurrence): string {
   return `${o.file}:${o.line}:${o.column}`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig, type DigestpinConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { readLock, writeLock, serializeLock } from '../../lock/io.js';
@@ -11,7 +11,7 @@ import { scanText } from '../../pipeline/scan.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
-import { location, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { displayReference, location, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
@@ -55,22 +55,30 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       now: (io.now?.() ?? new Date()).toISOString(),
       scanned: stdinMode ? [scanText('-', '<stdin>', await readAll(io.stdin), { customPaths: config.customImagePaths })] : undefined,
     });
-    return await finishPin(run, { opts, io, stdinMode, lockFile, previous, config });
+    return await finishRun(run, { opts, io, stdinMode, lockFile, previous, verb: 'pinned', preview: 'would pin' });
   } finally {
     await context?.close();
   }
 }
 
-interface FinishContext {
-  opts: PinCliOptions;
+/** FinishContext is what finishRun needs to report and write a planned run. */
+export interface FinishContext {
+  opts: Pick<PinCliOptions, 'check' | 'diff' | 'json' | 'keepGoing'>;
   io: CliIO;
   stdinMode: boolean;
   lockFile?: string;
   previous: LockFile;
-  config: DigestpinConfig;
+  /** verb and preview word the text output (`pinned` / `would pin`). */
+  verb: string;
+  preview: string;
 }
 
-async function finishPin(run: PinRun, ctx: FinishContext): Promise<number> {
+/**
+ * finishRun reports a planned run and, unless checking or diffing, writes it:
+ * every file atomically, then the lock. With failures and no --keep-going
+ * nothing is written.
+ */
+export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number> {
   const { opts, io } = ctx;
   const failed = run.failures.length > 0;
   if (failed) printFailures(io.stderr, run.failures, usage(run));
@@ -83,7 +91,7 @@ async function finishPin(run: PinRun, ctx: FinishContext): Promise<number> {
   }
   if (opts.check || opts.diff) {
     if (opts.diff) for (const change of run.changes) io.stdout.write(unifiedDiff(change));
-    else if (!opts.json) reportChanges(run, io, 'would pin');
+    else if (!opts.json) reportChanges(run, io, ctx.preview);
     if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged }), null, 2));
     if (failed) return ExitCode.error;
     return run.changes.length > 0 || lockChanged ? ExitCode.changes : ExitCode.ok;
@@ -91,7 +99,7 @@ async function finishPin(run: PinRun, ctx: FinishContext): Promise<number> {
   for (const change of run.changes) await writeFileAtomic(change.file, change.after);
   const lockWritten = ctx.lockFile ? await writeLock(ctx.lockFile, run.lock) : false;
   if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: true, lockChanged: lockWritten }), null, 2));
-  else reportChanges(run, io, 'pinned', lockWritten ? ctx.lockFile : undefined);
+  else reportChanges(run, io, ctx.verb, lockWritten ? ctx.lockFile : undefined);
   return failed ? ExitCode.error : ExitCode.ok;
 }
 
@@ -105,12 +113,12 @@ function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {
 function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
   for (const change of run.changes) {
     for (const { occurrence, digest } of change.rewritten) {
-      writeLine(io.stdout, `${verb} ${location(occurrence)} ${occurrence.span.raw} -> sha256:${shortDigest(digest)}`);
+      writeLine(io.stdout, `${verb} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}`);
     }
   }
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
-  writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) resolved${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
+  writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
 }
 
 function usage(run: PinRun): Map<string, string[]> {
