@@ -11,6 +11,7 @@ export function registerCommands(program: Command, io: CliIO, setExit: SetExit):
   registerList(program, io, setExit);
   registerDrift(program, io, setExit);
   registerUpdate(program, io, setExit);
+  registerLint(program, io, setExit);
 }
 
 function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
@@ -45,7 +46,9 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--no-lock', 'do not read or write a lock file')
     .option('--digest-only', 'write name@sha256:… (drop the tag) instead of name:tag@sha256:…')
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
-    .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them');
+    .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
+    .addOption(new Option('--set-pull-policy <policy>', 'make imagePullPolicy explicit on digest-pinned pod containers').choices(['IfNotPresent', 'Always', 'Never']))
+    .option('--require-platforms <list>', 'fail references whose image is not an index with all of these, e.g. linux/amd64,linux/arm64');
   addRegistryOptions(addScanOptions(cmd)).action(async (paths: string[], opts) => {
     const { runPin } = await import('./commands/pin.js');
     setExit(await runPin(paths, opts, io));
@@ -75,7 +78,8 @@ function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--update-lock', 'record the new digests of moved tags in the lock (old digests kept in history)')
     .option('--no-explain', 'do not fetch manifests/configs to explain why a tag moved')
     .option('--include <glob>', 'only check lock entries whose name matches (e.g. "ghcr.io/org/**"; repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip lock entries whose name matches (repeatable)', collect, []);
+    .option('--exclude <glob>', 'skip lock entries whose name matches (repeatable)', collect, [])
+    .option('--require-platforms <list>', 'report tags whose image is not an index with all of these platforms as errors');
   addRegistryOptions(cmd).action(async (opts) => {
     const { runDrift } = await import('./commands/drift.js');
     setExit(await runDrift(opts, io));
@@ -106,9 +110,24 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--reviewer <user>', 'reviewer to request on a new pull request (repeatable)', collect, [])
     .option('--author <"Name <email>">', 'commit author (default: "digestpin[bot] <digestpin-bot@users.noreply.github.com>")')
     .option('--draft', 'open the pull request as a draft')
-    .option('--dry-run', 'print branch, commit message and body; no git changes, no API calls');
+    .option('--dry-run', 'print branch, commit message and body; no git changes, no API calls')
+    .option('--require-platforms <list>', 'fail references whose new image is not an index with all of these platforms');
   addRegistryOptions(cmd).action(async (paths: string[], opts) => {
     const { runUpdate } = await import('./commands/update.js');
     setExit(await runUpdate(paths, opts, io));
+  });
+}
+
+function registerLint(program: Command, io: CliIO, setExit: SetExit): void {
+  const cmd = program
+    .command('lint')
+    .description('check image references against pull-policy and mutable-tag rules (no network); exit 1 on errors')
+    .argument('[paths...]', 'files or directories', ['.'])
+    .option('--format <format>', 'text | json | sarif | github', 'text')
+    .option('--mutable-tags <regex>', 'also treat tags matching this pattern as mutable, e.g. "^v?\\d+$" (repeatable)', collect, [])
+    .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
+  addScanOptions(cmd).action(async (paths: string[], opts) => {
+    const { runLint } = await import('./commands/lint.js');
+    setExit(await runLint(paths, opts, io));
   });
 }

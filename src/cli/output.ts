@@ -22,7 +22,7 @@ export function unifiedDiff(change: FileChange): string {
 export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], usedAt: Map<string, string[]>): void {
   for (const f of failures) {
     const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
-    writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message}`);
+    writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`);
   }
 }
 

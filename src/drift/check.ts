@@ -6,6 +6,7 @@ import { parseReference } from '../reference/index.js';
 import type { ImageReference } from '../reference/types.js';
 import { indexPlatforms, type ManifestJson } from '../registry/manifest.js';
 import { isIndexMediaType } from '../registry/media-types.js';
+import { missingPlatforms } from '../registry/require-platforms.js';
 import type { ResolvedImage } from '../registry/types.js';
 import { explainMove, type ManifestSource } from './explain.js';
 import type { DriftItem, DriftReport } from './types.js';
@@ -23,6 +24,8 @@ export interface DriftOptions {
   concurrency?: number;
   /** explain fetches manifests/configs of moved tags to say why they moved (default true). */
   explain?: boolean;
+  /** requirePlatforms turns tags whose image is not an index with these platforms into errors. */
+  requirePlatforms?: string[];
 }
 
 const GONE = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
@@ -33,6 +36,7 @@ export async function checkDrift(lock: LockFile, registry: DriftRegistry, option
   const entries = Object.entries(lock.images).filter(([key]) => keep(key)).sort(([a], [b]) => (a < b ? -1 : 1));
   const limit = pLimit(options.concurrency ?? 8);
   const items = await Promise.all(entries.map(([key, entry]) => limit(() => checkOne(key, entry, registry, options.explain ?? true))));
+  if (options.requirePlatforms) for (const item of items) checkPlatforms(item, lock.images[item.reference]!, options.requirePlatforms);
   return {
     checked: items.length,
     unchanged: items.filter((i) => i.status === 'unchanged').length,
@@ -79,6 +83,18 @@ async function currentDigest(registry: DriftRegistry, ref: ImageReference): Prom
   if (head.digest && head.mediaType) return { digest: head.digest, mediaType: head.mediaType };
   const resolved = await registry.resolve(ref);
   return { digest: resolved.digest, mediaType: resolved.mediaType };
+}
+
+/** checkPlatforms marks an unchanged or moved tag as an error when its image lacks required platforms. */
+function checkPlatforms(item: DriftItem, entry: LockEntry, required: string[]): void {
+  if (item.status !== 'unchanged' && item.status !== 'moved') return;
+  const moved = item.status === 'moved';
+  const mediaType = moved ? item.currentMediaType : entry.mediaType;
+  const platforms = moved ? item.currentPlatforms : entry.platforms;
+  const problem = missingPlatforms(required, mediaType, platforms);
+  if (!problem) return;
+  item.status = 'error';
+  item.error = { code: 'PLATFORM_MISSING', message: `${item.reference} ${problem}${moved ? ` (it moved ${entry.digest.slice(7, 19)} → ${item.currentDigest?.slice(7, 19)})` : ''}` };
 }
 
 /** changedPlatforms lists platforms whose digest differs, appeared or disappeared. */

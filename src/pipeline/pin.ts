@@ -19,6 +19,8 @@ export interface PinRunOptions {
   resolver: Resolver;
   concurrency?: number;
   digestOnly?: boolean;
+  /** pullPolicy makes imagePullPolicy explicit on digest-pinned pod containers (`pin --set-pull-policy`). */
+  pullPolicy?: string;
   /** mode `pin` pins unpinned references; `update` re-resolves tagged, pinned ones. */
   mode: 'pin' | 'update';
   /** select limits which references are considered (e.g. --include-image globs). */
@@ -39,6 +41,8 @@ export interface PinRun {
   changes: FileChange[];
   failures: ResolveFailure[];
   blockedFiles: string[];
+  /** notes explain edits that were not made. */
+  notes: string[];
   lock: LockFile;
   /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
   considered: number;
@@ -59,12 +63,12 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
       const key = lockKey(o.ref!);
       return failed.has(key) ? 'blocked' : resolved.get(key)?.digest;
     },
-    { digestOnly: options.digestOnly },
+    { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy },
   );
   const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
   const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
   const lock = mergeLock(options.lock, records, scannedFiles, options.now);
-  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
+  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
 }
 
 function isCandidate(o: Occurrence, mode: 'pin' | 'update'): boolean {

@@ -3,6 +3,8 @@ import type { Occurrence } from '../finders/types.js';
 import { applyEdits } from '../rewrite/splice.js';
 import { editsFor } from '../rewrite/plan.js';
 import type { Edit } from '../rewrite/types.js';
+import { parseYaml } from '../rewrite/yaml-source.js';
+import { pullPolicyEdits } from '../lint/pull-policy.js';
 import type { ScannedFile } from './scan.js';
 
 /** FileChange is a file whose text changes, with the occurrences that caused it. */
@@ -26,28 +28,39 @@ export type DigestChoice = (occurrence: Occurrence) => string | 'blocked' | unde
 export interface PlanResult {
   changes: FileChange[];
   blockedFiles: string[];
+  /** notes explain edits that were not made (e.g. a pull policy in a flow-style container). */
+  notes: string[];
+}
+
+/** PlanOptions shape the edits: `digestOnly` drops tags, `pullPolicy` makes the policy explicit. */
+export interface PlanOptions {
+  digestOnly?: boolean;
+  /** pullPolicy is set on every pod container that is digest-pinned after the run. */
+  pullPolicy?: string;
 }
 
 /** planChanges computes every file's new text without writing anything. */
-export function planChanges(files: ScannedFile[], choose: DigestChoice, options: { digestOnly?: boolean }): PlanResult {
+export function planChanges(files: ScannedFile[], choose: DigestChoice, options: PlanOptions): PlanResult {
   const changes: FileChange[] = [];
   const blockedFiles: string[] = [];
+  const notes: string[] = [];
   for (const scanned of files) {
     const picks = scanned.occurrences.map((occurrence) => ({ occurrence, digest: choose(occurrence) }));
     if (picks.some((p) => p.digest === 'blocked')) {
       blockedFiles.push(scanned.display);
       continue;
     }
-    const change = planFile(scanned, picks as Array<{ occurrence: Occurrence; digest: string | undefined }>, options);
+    const change = planFile(scanned, picks as Array<{ occurrence: Occurrence; digest: string | undefined }>, options, notes);
     if (change) changes.push(change);
   }
-  return { changes, blockedFiles };
+  return { changes, blockedFiles, notes };
 }
 
 function planFile(
   scanned: ScannedFile,
   picks: Array<{ occurrence: Occurrence; digest: string | undefined }>,
-  options: { digestOnly?: boolean },
+  options: PlanOptions,
+  notes: string[],
 ): FileChange | undefined {
   const edits: Edit[] = [];
   const rewritten: FileChange['rewritten'] = [];
@@ -58,6 +71,7 @@ function planFile(
     edits.push(...own);
     rewritten.push({ occurrence, digest });
   }
+  if (options.pullPolicy) edits.push(...policyEdits(scanned, picks, options.pullPolicy, notes));
   if (edits.length === 0) return undefined;
   let after: string;
   try {
@@ -68,4 +82,18 @@ function planFile(
   }
   if (after === scanned.text) return undefined;
   return { file: scanned.file, display: scanned.display, before: scanned.text, after, rewritten };
+}
+
+/** policyEdits makes `imagePullPolicy` explicit on the pod containers that are digest-pinned after the run. */
+function policyEdits(scanned: ScannedFile, picks: Array<{ occurrence: Occurrence; digest: string | undefined }>, policy: string, notes: string[]): Edit[] {
+  const pinnedAfter = picks.filter(({ occurrence, digest }) => occurrence.pod && (digest !== undefined || occurrence.status === 'pinned'));
+  if (pinnedAfter.length === 0) return [];
+  const source = parseYaml(scanned.display, scanned.text);
+  const edits: Edit[] = [];
+  for (const { occurrence } of pinnedAfter) {
+    const plan = pullPolicyEdits(occurrence, policy, scanned.text, source);
+    if (plan.skipReason && plan.skipReason !== 'not a pod container') notes.push(`${occurrence.file}:${occurrence.line}: imagePullPolicy not set: ${plan.skipReason}`);
+    edits.push(...plan.edits);
+  }
+  return edits;
 }

@@ -6,6 +6,7 @@ import type { DriftReport } from '../../drift/types.js';
 import { applyDrift } from '../../drift/update-lock.js';
 import { PinError } from '../../errors.js';
 import { readLock, writeLock } from '../../lock/io.js';
+import { parsePlatformList } from '../../registry/require-platforms.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
@@ -19,6 +20,7 @@ export interface DriftCliOptions extends RegistryCliOptions {
   explain: boolean;
   include: string[];
   exclude: string[];
+  requirePlatforms?: string;
 }
 
 const FAIL_CLASSES = ['moved', 'vanished', 'error'] as const;
@@ -33,7 +35,13 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   const context = await createRegistryContext(opts, config, io);
   let report: DriftReport;
   try {
-    report = await checkDrift(lock, context.client, { include: opts.include, exclude: opts.exclude, concurrency: opts.concurrency, explain: opts.explain });
+    report = await checkDrift(lock, context.client, {
+      include: opts.include,
+      exclude: opts.exclude,
+      concurrency: opts.concurrency,
+      explain: opts.explain,
+      requirePlatforms: opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined,
+    });
   } finally {
     await context.close();
   }

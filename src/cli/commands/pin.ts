@@ -7,6 +7,7 @@ import { emptyLock, type LockFile } from '../../lock/schema.js';
 import { LockResolver } from '../../lock/resolver.js';
 import { planPinRun, type PinRun } from '../../pipeline/pin.js';
 import { lockKey } from '../../pipeline/resolve.js';
+import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { scanText } from '../../pipeline/scan.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
@@ -26,6 +27,8 @@ export interface PinCliOptions extends RegistryCliOptions {
   pullSecretsFromTree?: boolean;
   include: string[];
   exclude: string[];
+  setPullPolicy?: string;
+  requirePlatforms?: string;
 }
 
 /** runPin implements `digestpin pin`: find, resolve everything, then write atomically. */
@@ -37,7 +40,9 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const previous = lockFile ? await readLock(lockFile, { required: opts.frozen }) : emptyLock();
+  const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
   const context = opts.frozen ? undefined : await createRegistryContext(opts, config, io);
+  const resolver = context ? context.client : new LockResolver(previous, lockFile!);
   try {
     const run = await planPinRun({
       paths,
@@ -45,7 +50,8 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       include: [...config.include, ...opts.include],
       exclude: [...config.exclude, ...opts.exclude],
       finderOptions: { customPaths: config.customImagePaths },
-      resolver: context ? context.client : new LockResolver(previous, lockFile!),
+      resolver: platforms ? new RequirePlatformsResolver(resolver, platforms) : resolver,
+      pullPolicy: opts.setPullPolicy,
       beforeResolve: opts.pullSecretsFromTree ? (scanned) => context?.usePullSecretsFromTree(scanned) : undefined,
       concurrency: opts.concurrency,
       digestOnly: opts.digestOnly,
@@ -117,6 +123,7 @@ function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string):
     }
   }
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
+  for (const note of run.notes) writeLine(io.stderr, `note: ${note}`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
   writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
 }

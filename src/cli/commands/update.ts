@@ -8,6 +8,7 @@ import { readLock, writeLock } from '../../lock/io.js';
 import { emptyLock } from '../../lock/schema.js';
 import { planPinRun, type PinRunOptions } from '../../pipeline/pin.js';
 import { lockKey } from '../../pipeline/resolve.js';
+import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { createForge, Git, openOrUpdatePullRequest, type GitAuthor } from '../../pr/index.js';
 import { digestOnlyReferences, explainUpdates, imageUpdates } from '../../update/image-updates.js';
 import { MapResolver, RecordingResolver } from '../../update/map-resolver.js';
@@ -38,6 +39,7 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   author?: string;
   draft?: boolean;
   dryRun?: boolean;
+  requirePlatforms?: string;
 }
 
 /** DEFAULT_AUTHOR signs the bot's commits when --author is not given. */
@@ -54,7 +56,8 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const context = await createRegistryContext(opts, config, io);
   try {
-    const recording = new RecordingResolver(context.client);
+    const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
+    const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
     const base = await runOptions(paths, opts, io, lockFile, recording, context);
     const run = await planPinRun(base);
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);

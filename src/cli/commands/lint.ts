@@ -1,0 +1,38 @@
+import { loadConfig } from '../../config.js';
+import { PinError } from '../../errors.js';
+import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
+import { collectFiles } from '../../pipeline/collect.js';
+import { scanFiles } from '../../pipeline/scan.js';
+import { VERSION } from '../../version.js';
+import { ExitCode, type CliIO } from '../io.js';
+
+/** LintCliOptions are `digestpin lint`'s flags. */
+export interface LintCliOptions {
+  format: string;
+  mutableTags: string[];
+  config?: string;
+  include: string[];
+  exclude: string[];
+}
+
+/** runLint implements `digestpin lint`: pull-policy and mutable-tag advice, no network; exit 1 on errors. */
+export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO): Promise<number> {
+  if (!(LINT_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new PinError('USAGE', `--format "${opts.format}" is not one of ${LINT_FORMATS.join(', ')}`);
+  }
+  const mutableTags = opts.mutableTags.map(compilePattern);
+  const config = await loadConfig(io.cwd, opts.config);
+  const files = await collectFiles(paths, { cwd: io.cwd, include: [...config.include, ...opts.include], exclude: [...config.exclude, ...opts.exclude] });
+  const scanned = await scanFiles(files, io.cwd, { customPaths: config.customImagePaths });
+  const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
+  io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
+  return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;
+}
+
+function compilePattern(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new PinError('USAGE', `--mutable-tags "${pattern}" is not a valid regular expression: ${(error as Error).message}`);
+  }
+}

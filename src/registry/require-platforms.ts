@@ -1,0 +1,39 @@
+import { PinError } from '../errors.js';
+import type { ImageReference } from '../reference/types.js';
+import type { PlatformDigest, ResolvedImage, Resolver } from './types.js';
+
+/** parsePlatformList parses `linux/amd64,linux/arm64` (validating each `os/arch[/variant]`). */
+export function parsePlatformList(value: string): string[] {
+  const platforms = value.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of platforms) {
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) {
+      throw new PinError('USAGE', `--require-platforms: "${p}" must look like os/arch or os/arch/variant`);
+    }
+  }
+  if (platforms.length === 0) throw new PinError('USAGE', '--require-platforms needs at least one os/arch');
+  return platforms;
+}
+
+/** missingPlatforms says what a resolved image lacks, or undefined when every required platform is there. */
+export function missingPlatforms(required: string[], mediaType: string | undefined, platforms: PlatformDigest[] | Record<string, string> | undefined): string | undefined {
+  if (!platforms) return `is a single-platform manifest${mediaType ? ` (${mediaType})` : ''}, not an index with ${required.join(', ')}`;
+  const have = Array.isArray(platforms) ? platforms.map((p) => p.platform) : Object.keys(platforms);
+  const lacking = required.filter((r) => !have.includes(r));
+  return lacking.length ? `lacks ${lacking.join(', ')} (has ${have.join(', ') || 'none'})` : undefined;
+}
+
+/** RequirePlatformsResolver fails references whose image is not an index with every required platform. */
+export class RequirePlatformsResolver implements Resolver {
+  constructor(
+    private readonly inner: Resolver,
+    private readonly required: string[],
+  ) {}
+
+  /** resolve delegates, then checks the platforms (PLATFORM_MISSING names what is missing). */
+  async resolve(ref: ImageReference): Promise<ResolvedImage> {
+    const result = await this.inner.resolve(ref);
+    const problem = missingPlatforms(this.required, result.mediaType, result.platforms);
+    if (problem) throw new PinError('PLATFORM_MISSING', `${ref.toString()} ${problem}`);
+    return result;
+  }
+}
