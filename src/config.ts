@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { PinError } from './errors.js';
-import type { CustomImagePath } from './finders/types.js';
+import type { CustomImagePath, FinderOptions } from './finders/types.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
 export const CONFIG_FILE = '.digestpin.yaml';
@@ -16,9 +16,11 @@ export interface DigestpinConfig {
   insecureRegistries: string[];
   include: string[];
   exclude: string[];
+  /** dockerfileCopyFrom also pins `COPY --from=<image>` in Dockerfiles. */
+  dockerfileCopyFrom: boolean;
 }
 
-const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [] };
+const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
 
 /** loadConfig reads an explicit config file, or `.digestpin.yaml` in `cwd` when present. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<DigestpinConfig> {
@@ -46,7 +48,8 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
-  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude']);
+  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom']);
+  if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
     customImagePaths: (v.customImagePaths === undefined ? [] : list(v.customImagePaths, 'customImagePaths', fail)).map((p, i) => customPath(p, i, fail)),
@@ -54,7 +57,13 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     insecureRegistries: strings(v.insecureRegistries, 'insecureRegistries', fail),
     include: strings(v.include, 'include', fail),
     exclude: strings(v.exclude, 'exclude', fail),
+    dockerfileCopyFrom: v.dockerfileCopyFrom === true,
   };
+}
+
+/** finderOptionsFor combines the config file with command-line finder flags. */
+export function finderOptionsFor(config: DigestpinConfig, flags: { dockerfileCopyFrom?: boolean }): FinderOptions {
+  return { customPaths: config.customImagePaths, dockerfileCopyFrom: flags.dockerfileCopyFrom || config.dockerfileCopyFrom };
 }
 
 function list(value: unknown, key: string, fail: (w: string) => never): unknown[] {

@@ -30,7 +30,8 @@ function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
 function addScanOptions(cmd: Command): Command {
   return cmd
     .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, []);
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references');
 }
 
 function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
@@ -98,6 +99,7 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--no-lock', 'do not read or write a lock file')
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
+    .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references')
     .option('--include <glob>', 'only images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--pr', 'commit to a branch, push it and open or update one pull/merge request')

@@ -14,6 +14,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Pin container images to immutable registry digests.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 changes needed / drift or lint errors found (check modes); 2 usage or runtime error.\nDocs: README.md, docs/drift.md, docs/lint-rules.md, docs/reliability.md, docs/benchmarks.md',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config.js';
+import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
 import { collectFiles } from '../../pipeline/collect.js';
@@ -8,6 +8,7 @@ import { ExitCode, type CliIO } from '../io.js';
 
 /** LintCliOptions are `digestpin lint`'s flags. */
 export interface LintCliOptions {
+  dockerfileCopyFrom?: boolean;
   format: string;
   mutableTags: string[];
   config?: string;
@@ -23,7 +24,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   const mutableTags = opts.mutableTags.map(compilePattern);
   const config = await loadConfig(io.cwd, opts.config);
   const files = await collectFiles(paths, { cwd: io.cwd, include: [...config.include, ...opts.include], exclude: [...config.exclude, ...opts.exclude] });
-  const scanned = await scanFiles(files, io.cwd, { customPaths: config.customImagePaths });
+  const scanned = await scanFiles(files, io.cwd, finderOptionsFor(config, opts));
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
   return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;

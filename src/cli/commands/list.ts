@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config.js';
+import { finderOptionsFor, loadConfig } from '../../config.js';
 import { collectFiles } from '../../pipeline/collect.js';
 import { scanFiles } from '../../pipeline/scan.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
@@ -6,6 +6,7 @@ import { location, occurrenceJson } from '../output.js';
 
 /** ListCliOptions are `digestpin list`'s flags. */
 export interface ListCliOptions {
+  dockerfileCopyFrom?: boolean;
   json?: boolean;
   config?: string;
   include: string[];
@@ -20,7 +21,7 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
   });
-  const scanned = await scanFiles(files, io.cwd, { customPaths: config.customImagePaths });
+  const scanned = await scanFiles(files, io.cwd, finderOptionsFor(config, opts));
   const occurrences = scanned.flatMap((f) => f.occurrences);
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify(occurrences.map(occurrenceJson), null, 2));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig } from '../../config.js';
+import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { readLock, writeLock, serializeLock } from '../../lock/io.js';
@@ -17,6 +17,7 @@ import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
 export interface PinCliOptions extends RegistryCliOptions {
+  dockerfileCopyFrom?: boolean;
   check?: boolean;
   diff?: boolean;
   frozen?: boolean;
@@ -49,7 +50,7 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       cwd: io.cwd,
       include: [...config.include, ...opts.include],
       exclude: [...config.exclude, ...opts.exclude],
-      finderOptions: { customPaths: config.customImagePaths },
+      finderOptions: finderOptionsFor(config, opts),
       resolver: platforms ? new RequirePlatformsResolver(resolver, platforms) : resolver,
       pullPolicy: opts.setPullPolicy,
       beforeResolve: opts.pullSecretsFromTree ? (scanned) => context?.usePullSecretsFromTree(scanned) : undefined,
@@ -59,7 +60,7 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       lock: previous,
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
       now: (io.now?.() ?? new Date()).toISOString(),
-      scanned: stdinMode ? [scanText('-', '<stdin>', await readAll(io.stdin), { customPaths: config.customImagePaths })] : undefined,
+      scanned: stdinMode ? [scanText('-', '<stdin>', await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
     });
     return await finishRun(run, { opts, io, stdinMode, lockFile, previous, verb: 'pinned', preview: 'would pin' });
   } finally {

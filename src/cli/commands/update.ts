@@ -1,6 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { loadConfig } from '../../config.js';
+import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import type { Occurrence } from '../../finders/types.js';
@@ -20,6 +20,7 @@ import { finishRun } from './pin.js';
 
 /** UpdateCliOptions are `digestpin update`'s flags. */
 export interface UpdateCliOptions extends RegistryCliOptions {
+  dockerfileCopyFrom?: boolean;
   check?: boolean;
   diff?: boolean;
   json?: boolean;
@@ -88,7 +89,7 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, io: CliIO, lo
     cwd: io.cwd,
     include: config.include,
     exclude: config.exclude,
-    finderOptions: { customPaths: config.customImagePaths },
+    finderOptions: finderOptionsFor(config, opts),
     resolver,
     concurrency: opts.concurrency,
     mode: 'update',
