@@ -48,10 +48,10 @@ export function summarize(old: ImageProvenance | undefined, next: ImageProvenanc
   for (const key of ['version', 'created', 'revision'] as const) {
     const a = old?.[key];
     const b = next[key];
-    if (b === undefined) continue;
-    const show = key === 'revision' ? (v: string) => v.slice(0, 12) : (v: string) => v;
-    if (!old) parts.push(`${key} ${show(b)}`);
-    else if (a !== b) parts.push(`${key} ${a === undefined ? '?' : show(a)} → ${show(b)}`);
+    const show = (v: string | undefined) => (v === undefined ? '?' : key === 'revision' ? v.slice(0, 12) : v);
+    if (!old) {
+      if (b !== undefined) parts.push(`${key} ${show(b)}`);
+    } else if (a !== b) parts.push(`${key} ${show(a)} → ${show(b)}`);
   }
   if (parts.length === 0) return old ? 'rebuilt: same version, created and revision labels (content differs)' : 'no org.opencontainers.image.* metadata on the new image';
   const prefix = !old ? 'old digest no longer in the registry; new' : old.version !== next.version ? 'new version' : 'rebuilt';

@@ -1,3 +1,4 @@
+import { workflowCommand } from '../github-annotations.js';
 import type { DriftItem, DriftReport } from './types.js';
 
 /** DRIFT_FORMATS are the accepted values of `drift --format`. */
@@ -8,20 +9,36 @@ export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
 const short = (d?: string): string => (d ? d.replace(/^(sha\d+:)?([a-f0-9]{12}).*$/, '$2') : '-');
 
+/** RenderOptions locate files for annotation formats. */
+export interface RenderOptions {
+  /** lockFile is the lock's path as the user sees it (fallback location of an annotation). */
+  lockFile: string;
+  /** fileBase is the lock's directory relative to the working directory; lock paths are relative to it. */
+  fileBase?: string;
+}
+
 /** renderDrift renders a drift report in one of the supported formats (ends with a newline). */
-export function renderDrift(report: DriftReport, format: DriftFormat, lockFile: string): string {
+export function renderDrift(report: DriftReport, format: DriftFormat, options: RenderOptions | string): string {
+  const opts = typeof options === 'string' ? { lockFile: options } : options;
   switch (format) {
     case 'json':
       return `${JSON.stringify(driftJson(report), null, 2)}\n`;
     case 'markdown':
       return markdown(report);
     case 'sarif':
-      return `${JSON.stringify(sarif(report, lockFile), null, 2)}\n`;
+      return `${JSON.stringify(sarif(report, opts), null, 2)}\n`;
     case 'github':
-      return github(report, lockFile);
+      return github(report, opts);
     default:
       return text(report);
   }
+}
+
+/** locations turns lock-relative file paths into paths relative to the working directory. */
+function locations(item: DriftItem, opts: RenderOptions): string[] {
+  if (item.files.length === 0) return [opts.lockFile];
+  const base = opts.fileBase && opts.fileBase !== '.' ? `${opts.fileBase.replace(/\/+$/, '')}/` : '';
+  return item.files.map((f) => `${base}${f}`);
 }
 
 /** driftJson is the documented, stable JSON shape (the `items` list is left out). */
@@ -39,13 +56,23 @@ export function driftJson(report: DriftReport): Record<string, unknown> {
   return { checked: report.checked, unchanged: report.unchanged, moved: report.moved.map(item), vanished: report.vanished.map(item), errors: report.errors };
 }
 
+/** oneLine keeps table cells and annotation titles on one line. */
+const oneLine = (s: string): string => s.replace(/\s*\r?\n\s*/g, ' ');
+
+function moveFacts(i: DriftItem): string[] {
+  return [
+    ...(i.kindChange ? [i.kindChange.replace(/-/g, ' ')] : []),
+    ...(i.platformsChanged ? [`platforms changed: ${i.platformsChanged.join(', ')}`] : []),
+    ...(i.explanation ? [i.explanation.summary] : []),
+  ];
+}
+
 function detail(i: DriftItem): string {
   if (i.status === 'moved') {
-    const flip = i.kindChange ? ` [${i.kindChange.replace(/-/g, ' ')}]` : '';
-    const plats = i.platformsChanged ? ` platforms changed: ${i.platformsChanged.join(', ')}` : '';
-    return `${short(i.lockedDigest)} → ${short(i.currentDigest)}${flip}${plats}${i.explanation ? ` — ${i.explanation.summary}` : ''}`;
+    const facts = moveFacts(i);
+    return oneLine(`${short(i.lockedDigest)} → ${short(i.currentDigest)}${facts.length ? ` — ${facts.join('; ')}` : ''}`);
   }
-  if (i.error) return `${i.error.message}`;
+  if (i.error) return oneLine(i.error.message);
   return short(i.lockedDigest);
 }
 
@@ -67,22 +94,21 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function markdown(report: DriftReport): string {
   const out = [`## digestpin drift`, '', summaryLine(report), ''];
   const problems = report.items.filter((i) => i.status !== 'unchanged');
-  if (problems.length === 0) return `${out.join('\n')}No tag moved.\n`;
+  if (problems.length === 0) return `${[...out, 'No tag moved.'].join('\n')}\n`;
   out.push('| status | image | locked | current | files | why |', '|---|---|---|---|---|---|');
   for (const i of problems) {
-    const why = i.explanation?.summary ?? i.error?.message ?? '';
+    const why = i.status === 'moved' ? moveFacts(i).join('; ') : (i.error?.message ?? '');
     out.push(`| ${i.status} | \`${cell(i.reference)}\` | \`${short(i.lockedDigest)}\` | \`${short(i.currentDigest)}\` | ${cell(i.files.join(', '))} | ${cell(why)} |`);
   }
   return `${out.join('\n')}\n`;
 }
 
-function github(report: DriftReport, lockFile: string): string {
-  const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+function github(report: DriftReport, opts: RenderOptions): string {
   const lines = report.items
     .filter((i) => i.status !== 'unchanged')
     .map((i) => {
       const level = i.status === 'error' ? 'warning' : 'error';
-      return `::${level} file=${i.files[0] ?? lockFile},title=${i.status}: ${esc(i.reference)}::${esc(`${i.reference} ${i.status}: ${detail(i)}`)}`;
+      return workflowCommand(level, { file: locations(i, opts)[0], title: `${i.status}: ${i.reference}` }, `${i.reference} ${i.status}: ${detail(i)}`);
     });
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
@@ -94,7 +120,7 @@ const RULES = {
   error: { id: 'digestpin/check-error', text: 'The tag could not be checked' },
 } as const;
 
-function sarif(report: DriftReport, lockFile: string): Record<string, unknown> {
+function sarif(report: DriftReport, opts: RenderOptions): Record<string, unknown> {
   const results = report.items
     .filter((i) => i.status !== 'unchanged')
     .map((i) => {
@@ -103,7 +129,7 @@ function sarif(report: DriftReport, lockFile: string): Record<string, unknown> {
         ruleId: rule.id,
         level: i.status === 'error' ? 'warning' : 'error',
         message: { text: `${i.reference} ${i.status}: ${detail(i)}` },
-        locations: (i.files.length ? i.files : [lockFile]).map((uri) => ({ physicalLocation: { artifactLocation: { uri } } })),
+        locations: locations(i, opts).map((uri) => ({ physicalLocation: { artifactLocation: { uri } } })),
       };
     });
   return {

@@ -1,5 +1,6 @@
 import { RULES } from './rules.js';
 import type { Finding, Severity } from './types.js';
+import { workflowCommand } from '../github-annotations.js';
 
 /** LINT_FORMATS lists the output formats of `digestpin lint --format`. */
 export const LINT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -71,22 +72,13 @@ function sarif(findings: readonly Finding[], options: FormatOptions): string {
 }
 
 // Workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-// (escaping as in @actions/core command.ts escapeData / escapeProperty).
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
-
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 function github(findings: readonly Finding[]): string {
   return findings
     .map((f) => {
-      const props = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}`;
-      return `::${GITHUB_LEVEL[f.severity]} ${props}::${escapeData(`${f.message} Fix: ${f.fix}`)}\n`;
+      const props = { file: f.file, line: f.line, col: f.column, title: f.ruleId };
+      return `${workflowCommand(GITHUB_LEVEL[f.severity], props, `${f.message} Fix: ${f.fix}`)}\n`;
     })
     .join('');
 }

@@ -45,7 +45,8 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   } finally {
     await context.close();
   }
-  io.stdout.write(renderDrift(report, format, path.relative(io.cwd, lockFile) || lockFile));
+  const fileBase = path.relative(io.cwd, path.dirname(lockFile)).split(path.sep).join('/') || '.';
+  io.stdout.write(renderDrift(report, format, { lockFile: path.relative(io.cwd, lockFile) || lockFile, fileBase }));
   if (opts.updateLock && report.moved.length > 0) {
     await writeLock(lockFile, applyDrift(lock, report, (io.now?.() ?? new Date()).toISOString()));
     writeLine(io.stderr, `digestpin: recorded ${report.moved.length} moved tag(s) in ${opts.lock}`);
