@@ -49,7 +49,8 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .addOption(new Option('--set-pull-policy <policy>', 'make imagePullPolicy explicit on digest-pinned pod containers').choices(['IfNotPresent', 'Always', 'Never']))
-    .option('--require-platforms <list>', 'fail references whose image is not an index with all of these, e.g. linux/amd64,linux/arm64');
+    .option('--require-platforms <list>', 'fail references whose image is not an index with all of these, e.g. linux/amd64,linux/arm64')
+    .option('--stdin-filename <name>', 'with "-": the file name stdin is treated as (picks the finder: Dockerfile, values.yaml, …)', 'stdin.yaml');
   addRegistryOptions(addScanOptions(cmd)).action(async (paths: string[], opts) => {
     const { runPin } = await import('./commands/pin.js');
     setExit(await runPin(paths, opts, io));

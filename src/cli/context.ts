@@ -48,6 +48,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     env: io.env,
     userAgent: USER_AGENT,
     log,
+    warn: (line) => writeLine(io.stderr, `digestpin: ${line}`),
   });
   return {
     client,

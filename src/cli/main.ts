@@ -22,6 +22,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Commander's own parse errors get the same `digestpin: message [CODE]` shape as ours.
+      outputError: (s, write) => write(`digestpin: ${s.replace(/^error: /, '').trimEnd()} [USAGE]\n`),
     });
   registerCommands(program, io, (code) => {
     exitCode = code;

@@ -36,7 +36,7 @@ function groupRecords(records: LockRecord[]): Map<string, LockRecord> {
     if (!seen) byKey.set(record.key, { ...record, files: [...record.files] });
     else {
       seen.files.push(...record.files);
-      seen.mediaType ??= record.mediaType;
+      seen.mediaType ||= record.mediaType;
       seen.platforms ??= record.platforms;
     }
   }
@@ -51,14 +51,14 @@ function mergeEntry(old: LockEntry | undefined, record: LockRecord, scanned: Set
     return {
       ...old,
       files,
-      mediaType: record.mediaType ?? old.mediaType,
+      mediaType: record.mediaType || old.mediaType,
       platforms: platforms ?? old.platforms,
     };
   }
   const history = old
     ? [{ digest: old.digest, firstSeen: old.firstSeen, replaced: now }, ...(old.history ?? [])]
     : undefined;
-  return { digest: record.digest, mediaType: record.mediaType, platforms, files, firstSeen: now, history };
+  return { digest: record.digest, mediaType: record.mediaType || undefined, platforms, files, firstSeen: now, history };
 }
 
 /** platformMap turns per-platform digests into the lock's `{ "os/arch": digest }` form. */

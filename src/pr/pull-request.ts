@@ -81,6 +81,9 @@ export async function openOrUpdatePullRequest(options: OpenPullRequestOptions): 
   const base = options.base ?? await git.defaultBranch(remote);
   if (base === branch) throw new PinError('USAGE', `the pull request branch ${branch} cannot also be the base branch`);
   const ctx: Context = { options, branch, remote, base, texts, warnings: [] };
+  // Ask the forge first: a rejected or expired token must fail before anything is pushed.
+  const forge = typeof options.forge === 'function' ? await options.forge() : options.forge;
+  const existing = await forge.findOpenPullRequest(branch);
 
   let failed = false;
   let state: BranchState;
@@ -96,7 +99,7 @@ export async function openOrUpdatePullRequest(options: OpenPullRequestOptions): 
     options.log(`${base} already has these digests; nothing to commit`);
     return { action: 'unchanged', branch, base, ...texts, warnings: [] };
   }
-  return upsertPullRequest(ctx, state === 'pushed');
+  return upsertPullRequest(ctx, forge, existing, state === 'pushed');
 }
 
 type BranchState = 'pushed' | 'up-to-date' | 'empty';
@@ -144,10 +147,8 @@ async function restore(git: PrGit, start: GitPosition, failed: boolean, log: PrL
   }
 }
 
-async function upsertPullRequest(ctx: Context, pushed: boolean): Promise<PullRequestResult> {
+async function upsertPullRequest(ctx: Context, forge: Forge, existing: PullRequest | undefined, pushed: boolean): Promise<PullRequestResult> {
   const { options, branch, base, texts } = ctx;
-  const forge = typeof options.forge === 'function' ? await options.forge() : options.forge;
-  const existing = await forge.findOpenPullRequest(branch);
   if (existing !== undefined) return refresh(ctx, forge, existing, pushed);
   let created: PullRequest;
   try {
@@ -196,12 +197,7 @@ async function bestEffort(ctx: Context, what: string, call: () => Promise<void>)
 function dryRun(options: OpenPullRequestOptions, branch: string, remote: string,
   texts: Context['texts']): PullRequestResult {
   const target = options.base ?? `the default branch of ${remote}`;
-  const lines = [
-    `dry run: would commit to branch ${branch} (from ${target}), push it to ${remote} and open or update its pull request`,
-    '--- title ---', texts.title,
-    '--- commit message ---', ...texts.commitMessage.replace(/\n$/, '').split('\n'),
-    '--- body ---', ...texts.body.replace(/\n$/, '').split('\n'),
-  ];
-  for (const line of lines) options.log(line);
+  // The texts are in the result for the caller to print; the log only says what would happen.
+  options.log(`dry run: would commit to branch ${branch} (from ${target}), push it to ${remote} and open or update its pull request`);
   return { action: 'dry-run', branch, ...(options.base === undefined ? {} : { base: options.base }), ...texts, warnings: [] };
 }

@@ -38,6 +38,8 @@ export interface RegistryClientOptions {
   retry?: RetryOptions;
   /** log receives debug lines (never headers or secrets). */
   log?: (line: string) => void;
+  /** warn receives anomalies users should see even without -v (default: log). */
+  warn?: (line: string) => void;
   /** env supplies HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
   env?: Record<string, string | undefined>;
   /** userAgent is sent on every request (default `digestpin`). */
@@ -79,6 +81,7 @@ export class RegistryClient implements Resolver {
   private readonly inflight = new Map<string, Promise<ResolvedImage>>();
   private readonly mirrors: Mirror[];
   private readonly log: ((line: string) => void) | undefined;
+  private readonly warn: ((line: string) => void) | undefined;
   private readonly now: () => number;
 
   constructor(options: RegistryClientOptions = {}) {
@@ -88,6 +91,7 @@ export class RegistryClient implements Resolver {
     const now = options.now ?? Date.now;
     this.now = now;
     this.log = options.log;
+    this.warn = options.warn ?? options.log;
     this.mirrors = options.mirrors ?? [];
     this.dispatchers = new DispatcherSet({
       policy, timeouts, connectionsPerOrigin: perRegistry, env: options.env ?? process.env,
@@ -184,7 +188,7 @@ export class RegistryClient implements Resolver {
     }
     const claimed = header(response.headers, 'docker-content-digest');
     if (claimed !== undefined && claimed !== digest && (!isValidDigest(claimed) || digestAlgorithm(claimed) === digestAlgorithm(digest))) {
-      this.log?.(`warning: ${where}: Docker-Content-Digest ${JSON.stringify(claimed)} disagrees with the body's digest ${digest}; using the body's`);
+      this.warn?.(`warning: ${where}: Docker-Content-Digest ${JSON.stringify(claimed)} disagrees with the body's digest ${digest}; using the body's`);
     }
     const json = parseManifestJson(response.body, where);
     const mediaType = manifestMediaType(json, header(response.headers, 'content-type'), where);

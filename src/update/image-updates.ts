@@ -16,13 +16,14 @@ export function imageUpdates(run: PinRun, root: string): ImageUpdate[] {
     const file = toPosix(path.relative(root, change.file));
     for (const { occurrence, digest } of change.rewritten) {
       const ref = occurrence.ref!;
-      const key = lockKey(ref);
-      const update = byKey.get(key) ?? { reference: key, image: ref.familiarName, tag: ref.tag ?? 'latest', oldDigest: ref.digest ?? '', newDigest: digest, files: [] };
+      // One tag may be pinned to different old digests in different files: keep them apart.
+      const key = `${lockKey(ref)}\0${ref.digest ?? ''}`;
+      const update = byKey.get(key) ?? { reference: lockKey(ref), image: ref.familiarName, tag: ref.tag ?? 'latest', oldDigest: ref.digest ?? '', newDigest: digest, files: [] };
       if (!update.files.includes(file)) update.files.push(file);
       byKey.set(key, update);
     }
   }
-  return [...byKey.values()].sort((a, b) => (a.reference < b.reference ? -1 : 1));
+  return [...byKey.values()].sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : a.oldDigest < b.oldDigest ? -1 : 1));
 }
 
 /** explainUpdates adds the drift explanation (version/revision/created) to each update, best effort. */

@@ -167,11 +167,20 @@ describe('openOrUpdatePullRequest safety', () => {
       forge: () => { throw new Error('forge created'); }, commitFiles: () => { throw new Error('files written'); },
     });
     expect(result.action).toBe('dry-run');
-    expect(logs.slice(0, 4)).toEqual([
+    // The log says what would happen; the texts come back in the result for the caller to print once.
+    expect(logs).toEqual([
       `dry run: would commit to branch ${BRANCH} (from main), push it to origin and open or update its pull request`,
-      '--- title ---', 'chore(deps): update nginx:1.25 digest to b2b2b2b', '--- commit message ---',
     ]);
-    expect(logs.join('\n')).toContain(`--- body ---\n${result.body.trimEnd()}`);
+    expect(result.title).toBe('chore(deps): update nginx:1.25 digest to b2b2b2b');
+    expect(result.body).toContain('<!-- digestpin:update-digests -->');
+  });
+
+  it('checks the token before pushing: a 401 leaves no branch on the remote', async () => {
+    const repos = makeRepos({ 'deploy/web.yaml': manifest(A) });
+    on(GITHUB, 'GET', '/repos/acme/app/pulls', 401, { message: 'Bad credentials' }, listQuery);
+    await expect(flow(repos, [update(A, B)], B)).rejects.toThrow(/answered 401/);
+    expect(remoteBranch(repos)).toBe('');
+    expectBackOnMain(repos);
   });
 
   it('refuses a dirty working tree before switching branches', async () => {
@@ -183,6 +192,7 @@ describe('openOrUpdatePullRequest safety', () => {
 
   it('returns to the starting branch and removes its edits when writing fails', async () => {
     const repos = makeRepos({ 'deploy/web.yaml': manifest(A) });
+    on(GITHUB, 'GET', '/repos/acme/app/pulls', 200, [], listQuery);
     const error = await flow(repos, [update(A, B)], B, {
       commitFiles: async () => {
         writeTree(repos.work, { 'deploy/web.yaml': manifest(B), 'digestpin.lock': 'partial' });
@@ -196,6 +206,7 @@ describe('openOrUpdatePullRequest safety', () => {
 
   it('reports "unchanged" when the base branch already has the new digests', async () => {
     const repos = makeRepos({ 'deploy/web.yaml': manifest(A) });
+    on(GITHUB, 'GET', '/repos/acme/app/pulls', 200, [], listQuery);
     const result = await flow(repos, [update(A, B)], B, {
       commitFiles: async () => writeTree(repos.work, { 'deploy/web.yaml': manifest(A) }),
     });

@@ -30,6 +30,7 @@ export interface PinCliOptions extends RegistryCliOptions {
   exclude: string[];
   setPullPolicy?: string;
   requirePlatforms?: string;
+  stdinFilename: string;
 }
 
 /** runPin implements `digestpin pin`: find, resolve everything, then write atomically. */
@@ -60,7 +61,8 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       lock: previous,
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
       now: (io.now?.() ?? new Date()).toISOString(),
-      scanned: stdinMode ? [scanText('-', '<stdin>', await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
+      // Finders choose by file name: stdin is scanned under --stdin-filename (default stdin.yaml).
+      scanned: stdinMode ? [scanText('-', opts.stdinFilename, await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
     });
     return await finishRun(run, { opts, io, stdinMode, lockFile, previous, verb: 'pinned', preview: 'would pin' });
   } finally {

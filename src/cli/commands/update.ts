@@ -114,7 +114,9 @@ interface PrContext {
 async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrContext): Promise<number> {
   const { opts, io } = ctx;
   const git = new Git({ cwd: io.cwd, env: io.env as NodeJS.ProcessEnv });
-  const root = (await git.run(['rev-parse', '--show-toplevel'])).trim();
+  // --show-cdup keeps the cwd's own spelling (--show-toplevel resolves symlinks, which would
+  // make the scanned paths look like they sit outside the repository).
+  const root = path.resolve(io.cwd, (await git.run(['rev-parse', '--show-cdup'])).trim() || '.');
   const updates = imageUpdates(run, root);
   await explainUpdates(updates, run, ctx.context.client);
   const remoteUrl = updates.length > 0 && !opts.dryRun ? await git.remoteUrl(opts.remote) : '';
