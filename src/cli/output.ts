@@ -54,3 +54,12 @@ export function occurrenceJson(o: Occurrence): Record<string, unknown> {
     reference: o.ref?.toString(),
   };
 }
+
+/** progressLine returns a progress reporter that redraws one stderr line on a TTY, or undefined elsewhere. */
+export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }, label: string): ((done: number, total: number) => void) | undefined {
+  if (!stream.isTTY) return undefined;
+  return (done, total) => {
+    stream.write(`\r${label} ${done}/${total}`);
+    if (done === total) stream.write('\r\x1b[K');
+  };
+}

@@ -31,6 +31,8 @@ export interface PinRunOptions {
   now: string;
   /** scanned lets a caller supply already-scanned files (stdin mode). */
   scanned?: ScannedFile[];
+  /** onProgress is told after each distinct tag is resolved (for a TTY progress line). */
+  onProgress?: (done: number, total: number) => void;
   /** beforeResolve sees the scanned tree before any network call (e.g. to route tree pull secrets). */
   beforeResolve?: (scanned: ScannedFile[]) => void;
 }
@@ -54,7 +56,7 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   options.beforeResolve?.(scanned);
-  const { resolved, failures } = await resolveAll(targets.map((o) => o.ref!), options.resolver, options.concurrency);
+  const { resolved, failures } = await resolveAll(targets.map((o) => o.ref!), options.resolver, options.concurrency, options.onProgress);
   const failed = new Set(failures.map((f) => f.key));
   const plan = planChanges(
     scanned,

@@ -28,12 +28,18 @@ export interface ResolveOutcome {
  * bounded concurrency and collects every failure instead of stopping at the
  * first, so one run reports everything that is wrong.
  */
-export async function resolveAll(refs: Iterable<ImageReference>, resolver: Resolver, concurrency = 16): Promise<ResolveOutcome> {
+export async function resolveAll(
+  refs: Iterable<ImageReference>,
+  resolver: Resolver,
+  concurrency = 16,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ResolveOutcome> {
   const unique = new Map<string, ImageReference>();
   for (const ref of refs) if (!unique.has(lockKey(ref))) unique.set(lockKey(ref), withoutDigest(ref));
   const limit = pLimit(concurrency);
   const resolved = new Map<string, ResolvedImage>();
   const failures: ResolveFailure[] = [];
+  let done = 0;
   await Promise.all(
     [...unique].map(([key, ref]) =>
       limit(async () => {
@@ -42,6 +48,7 @@ export async function resolveAll(refs: Iterable<ImageReference>, resolver: Resol
         } catch (error) {
           failures.push({ key, ref, code: isPinError(error) ? error.code : 'UNKNOWN', message: errorMessage(error) });
         }
+        onProgress?.(++done, unique.size);
       }),
     ),
   );

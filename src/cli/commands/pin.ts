@@ -12,7 +12,7 @@ import { scanText } from '../../pipeline/scan.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
-import { displayReference, location, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
@@ -54,6 +54,7 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       finderOptions: finderOptionsFor(config, opts),
       resolver: platforms ? new RequirePlatformsResolver(resolver, platforms) : resolver,
       pullPolicy: opts.setPullPolicy,
+      onProgress: opts.json ? undefined : progressLine(io.stderr, 'resolving'),
       beforeResolve: opts.pullSecretsFromTree ? (scanned) => context?.usePullSecretsFromTree(scanned) : undefined,
       concurrency: opts.concurrency,
       digestOnly: opts.digestOnly,

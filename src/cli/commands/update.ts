@@ -15,7 +15,7 @@ import { MapResolver, RecordingResolver } from '../../update/map-resolver.js';
 import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
-import { location, printFailures } from '../output.js';
+import { location, printFailures, progressLine } from '../output.js';
 import { finishRun } from './pin.js';
 
 /** UpdateCliOptions are `digestpin update`'s flags. */
@@ -98,6 +98,7 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, io: CliIO, lo
     lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
     now: (io.now?.() ?? new Date()).toISOString(),
     beforeResolve: opts.pullSecretsFromTree ? (scanned) => context.usePullSecretsFromTree(scanned) : undefined,
+    onProgress: opts.json ? undefined : progressLine(io.stderr, 'checking'),
   };
 }
 
