@@ -31,7 +31,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     env: io.env,
     homedir: io.homedir ?? os.homedir(),
     readFile: nodeReadFile,
-    uid: process.getuid?.(),
+    uid: io.uid ?? process.getuid?.(),
     log,
   });
   const routing = new WorkloadKeychain(keychain);

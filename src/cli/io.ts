@@ -11,6 +11,8 @@ export interface CliIO {
   homedir?: string;
   /** dispatcher overrides the HTTP dispatcher (tests: undici MockAgent). */
   dispatcher?: Dispatcher;
+  /** uid overrides process.getuid() (podman's /run/containers/<uid>/auth.json lookup). */
+  uid?: number;
   /** now overrides the clock (lock timestamps). */
   now?: () => Date;
 }

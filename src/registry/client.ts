@@ -14,6 +14,7 @@ import { indexPlatforms, manifestMediaType, parseManifestJson, type ManifestJson
 import { bareMediaType, isIndexMediaType, isKnownManifestMediaType, MANIFEST_ACCEPT } from './media-types.js';
 import { DEFAULT_RETRY, retryAfterSeconds, type RetryOptions } from './retry.js';
 import { RequestStats, type ClientStats } from './stats.js';
+import { KnownSecrets } from './secrets.js';
 import { TokenService } from './token.js';
 import { Transport } from './transport.js';
 import type { ResolvedImage, Resolver } from './types.js';
@@ -79,6 +80,7 @@ export class RegistryClient implements Resolver {
   private readonly dispatchers: DispatcherSet;
   private readonly counts = new RequestStats();
   private readonly inflight = new Map<string, Promise<ResolvedImage>>();
+  private readonly secrets = new KnownSecrets();
   private readonly mirrors: Mirror[];
   private readonly log: ((line: string) => void) | undefined;
   private readonly warn: ((line: string) => void) | undefined;
@@ -109,8 +111,9 @@ export class RegistryClient implements Resolver {
       ...(options.log ? { log: options.log } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
-    const tokens = new TokenService({ http, policy, now, ...(options.log ? { log: options.log } : {}) });
-    this.transport = new Transport({ http, tokens, policy, now, ...(options.keychain ? { keychain: options.keychain } : {}), ...(options.log ? { log: options.log } : {}) });
+    const secrets = this.secrets;
+    const tokens = new TokenService({ http, policy, now, secrets, ...(options.log ? { log: options.log } : {}) });
+    this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(options.log ? { log: options.log } : {}) });
   }
 
   /** resolve returns the current digest of `ref`; a ref with a digest is fetched by digest and verified. */
@@ -236,6 +239,7 @@ export class RegistryClient implements Resolver {
     return registryError({
       registry: this.endpoint(ref).registry, reference: ref.toString(), method: response.method, url: response.url, status: response.status, body: response.body,
       ...retryAfterSeconds(response.status, header(response.headers, 'retry-after'), this.now()),
+      scrub: this.secrets.scrub,
     });
   }
 }

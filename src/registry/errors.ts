@@ -24,6 +24,8 @@ export interface RegistryErrorContext {
   retryAfterSeconds?: number;
   /** detail is extra text appended to the message (never secrets). */
   detail?: string;
+  /** scrub removes known secrets from server-provided text before it is shortened. */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -109,7 +111,8 @@ export function registryError(ctx: RegistryErrorContext): RegistryError {
   const details = parseOciErrors(ctx.body);
   const codes = details.map((d) => d.code);
   const code = errorCodeFor(ctx.status, codes);
-  const server = details.map((d) => (d.message ? `${d.code}: ${d.message}` : d.code)).join('; ');
+  const raw = details.map((d) => (d.message ? `${d.code}: ${d.message}` : d.code)).join('; ');
+  const server = ctx.scrub ? ctx.scrub(raw) : raw;
   const parts = [`registry ${ctx.registry}: ${ctx.method} ${redactUrl(ctx.url)} answered ${ctx.status}`];
   if (server) parts.push(`(${shorten(server)})`);
   if (ctx.retryAfterSeconds !== undefined) parts.push(`retry after ${ctx.retryAfterSeconds}s`);

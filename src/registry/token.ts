@@ -10,6 +10,7 @@ import type { HostPolicy } from './endpoint.js';
 import { redactUrl, registryError, RegistryError } from './errors.js';
 import { header, type HttpResponse, type HttpSender } from './http.js';
 import { retryAfterSeconds } from './retry.js';
+import type { KnownSecrets } from './secrets.js';
 
 /** OAUTH_CLIENT_ID identifies digestpin to OAuth2 token servers (oauth.md `client_id`). */
 export const OAUTH_CLIENT_ID = 'digestpin';
@@ -50,6 +51,8 @@ export interface TokenServiceOptions {
   /** skewMs is subtracted from the expiry so a token is not used at the last moment (default 10 s). */
   skewMs?: number;
   log?: (line: string) => void;
+  /** secrets learns every token obtained, so errors can never echo one. */
+  secrets?: KnownSecrets;
 }
 
 /** TokenService fetches bearer tokens and caches them per realm, service, scope set and credential. */
@@ -131,7 +134,7 @@ export class TokenService {
   /** parse reads `token` or `access_token`, `expires_in` and `issued_at` (token.md "Token Response Fields"). */
   private parse(response: HttpResponse, req: TokenRequest): CachedToken {
     const where = `registry ${req.registry}: token server ${redactUrl(response.url)}`;
-    if (response.status < 200 || response.status >= 300) throw tokenFailure(response, req, this.o.now());
+    if (response.status < 200 || response.status >= 300) throw tokenFailure(response, req, this.o.now(), this.o.secrets?.scrub);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
@@ -141,6 +144,8 @@ export class TokenService {
     }
     const token = [body['token'], body['access_token']].find((t): t is string => typeof t === 'string' && t !== '');
     if (token === undefined) throw new PinError('TOKEN_ERROR', `${where} answered without a "token" or "access_token"`);
+    this.o.secrets?.add(token);
+    if (typeof body['refresh_token'] === 'string') this.o.secrets?.add(body['refresh_token']);
     const expiresIn = typeof body['expires_in'] === 'number' && Number.isFinite(body['expires_in']) ? body['expires_in'] : 0;
     const lifetimeMs = Math.max(MIN_TOKEN_SECONDS, expiresIn) * 1000;
     const now = this.o.now();
@@ -156,12 +161,14 @@ export class TokenService {
  * `invalid_grant`/`invalid_client` (RFC 6749 section 5.2, status 400) means the credential
  * was rejected (UNAUTHORIZED); the rest is TOKEN_ERROR.
  */
-function tokenFailure(response: HttpResponse, req: TokenRequest, now: number): RegistryError {
-  const oauth = oauthError(response.body);
+function tokenFailure(response: HttpResponse, req: TokenRequest, now: number, scrub?: (text: string) => string): RegistryError {
+  const described = oauthError(response.body);
+  const oauth = described && scrub ? scrub(described) : described;
   const detail = oauth ? `token request failed: ${oauth}` : 'token request failed';
   const ctx = {
     registry: req.registry, reference: req.reference, method: response.method, url: response.url, status: response.status, body: response.body, detail,
     ...retryAfterSeconds(response.status, header(response.headers, 'retry-after'), now),
+    ...(scrub ? { scrub } : {}),
   };
   const error = registryError(ctx);
   if (error.code === 'UNAUTHORIZED' || error.code === 'DENIED' || error.code === 'RATE_LIMITED') return error;

@@ -7,6 +7,7 @@ import { RegistryError, registryError, scrubSecrets } from './errors.js';
 import { header, isCertificateError, type HttpResponse, type HttpSender } from './http.js';
 import { retryAfterSeconds } from './retry.js';
 import type { TokenService } from './token.js';
+import type { KnownSecrets } from './secrets.js';
 
 /** TransportRequest is an API request about one repository; the transport adds authentication. */
 export interface TransportRequest {
@@ -29,6 +30,8 @@ export interface TransportOptions {
   keychain?: Keychain;
   now: () => number;
   log?: (line: string) => void;
+  /** secrets collects credential secrets (and encodings) so error text can be scrubbed. */
+  secrets: KnownSecrets;
 }
 
 /** Ping is what `GET /v2/` taught about a registry host: the base URL and its challenges. */
@@ -84,14 +87,14 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof RegistryError) || (error.code !== 'UNAUTHORIZED' && error.code !== 'DENIED')) {
-          throw scrubSecrets(error, candidates.flatMap(secretsOf));
+          throw scrubSecrets(error, this.o.secrets.list());
         }
         last = error;
       }
       tried.push(credential ? credential.source : 'anonymous');
-      this.o.log?.(`registry ${req.endpoint.registry}: credential ${tried.at(-1)} was rejected`);
+      this.o.log?.(`registry ${req.endpoint.registry}: credential ${tried.at(-1)} was not accepted`);
     }
-    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), candidates.flatMap(secretsOf));
+    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), this.o.secrets.list());
   }
 
   /** attempt sends the request with one credential, refreshing the token or widening scopes once. */
@@ -186,6 +189,7 @@ export class Transport {
       throw registryError({
         registry: endpoint.registry, reference, method: 'GET', url: response.url, status: response.status, body: response.body,
         ...retryAfterSeconds(response.status, header(response.headers, 'retry-after'), this.o.now()),
+        scrub: this.o.secrets.scrub,
       });
     }
     if (response.status < 200 || response.status >= 300) {
@@ -200,7 +204,10 @@ export class Transport {
     const key = repoKey(endpoint);
     let pending = this.credentials.get(key);
     if (!pending) {
-      pending = keychain.lookup({ registry: endpoint.registry, repository: endpoint.repository });
+      pending = keychain.lookup({ registry: endpoint.registry, repository: endpoint.repository }).then((list) => {
+        for (const credential of list) this.o.secrets.addCredential(credential);
+        return list;
+      });
       pending.catch(() => this.credentials.delete(key));
       this.credentials.set(key, pending);
     }
@@ -234,7 +241,13 @@ export class Transport {
       return new RegistryError(last.code, `${last.message} — ${detail}`, ctx, last.codes);
     }
     const status = last?.status ?? 401;
-    return registryError({ registry, reference: req.reference, method: req.method, url: last?.url ?? req.path, status, ...(last ? { body: last.body } : {}), detail });
+    const error = registryError({ registry, reference: req.reference, method: req.method, url: last?.url ?? req.path, status, ...(last ? { body: last.body } : {}), detail, scrub: this.o.secrets.scrub });
+    // A token was issued for the credential but the registry still wants a wider scope: the
+    // login works, it just has no pull access to this repository (distribution auth/token.md).
+    if (!anonymousOnly && last && /error="?insufficient_scope/i.test(header(last.headers, 'www-authenticate') ?? '')) {
+      return new RegistryError('DENIED', `${error.message}: the credential was accepted but has no pull access to ${req.endpoint.repository}`, { registry, method: req.method, url: last.url, status }, error.codes);
+    }
+    return error;
   }
 }
 
@@ -242,6 +255,3 @@ function repoKey(endpoint: Endpoint): string {
   return `${endpoint.registry}|${endpoint.repository}`;
 }
 
-function secretsOf(credential: Credential | undefined): Array<string | undefined> {
-  return credential ? [credential.password, credential.identityToken, credential.registryToken] : [];
-}

@@ -43,6 +43,8 @@ export async function runCli(argv: string[], options: CliRunOptions = {}): Promi
     env: { PATH: process.env.PATH, HOME: homedir, ...options.env },
     cwd: options.cwd ?? process.cwd(),
     homedir,
+    // A uid with no /run/containers/<uid>/auth.json: tests never read the machine's podman login.
+    uid: 2_000_000_000,
     dispatcher: options.dispatcher,
     now: options.now,
   });

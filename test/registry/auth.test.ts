@@ -221,7 +221,7 @@ describe('bearer token exchange', () => {
     headExpecting('PW').intercept(pool);
     const client = ctx.client({ keychain: keychain({ source: 'old helper', identityToken: 'revoked' }, { source: 'cfg', username: 'u', password: 'p' }) });
     await expect(client.resolve(ref)).resolves.toMatchObject({ digest: imageDigest });
-    expect(ctx.logs).toContain('registry reg.example: credential old helper was rejected');
+    expect(ctx.logs).toContain('registry reg.example: credential old helper was not accepted');
   });
 
   it('sends a registryToken as Bearer without a token exchange', async () => {
