@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { authorizationFor, createDispatcher } from '../harness/http.js';
 import type { RegistryInfo } from '../harness/types.js';
 import { applyFault, type Answer, type Fault } from '../faults/fault-actions.js';
@@ -122,70 +122,73 @@ async function listen(server: Server): Promise<{ port: number; close: () => Prom
   };
 }
 
-/** startFaultProxy starts the proxy and its other origin in front of `upstream`. */
-export async function startFaultProxy(upstream: RegistryInfo, options: FaultProxyOptions = {}): Promise<FaultProxy> {
-  const dispatcher = createDispatcher(upstream);
-  const mine = new Recorder();
-  const theirs = new Recorder();
-  const scheme = options.tls ? 'https' : 'http';
-  const onMine = (req: IncomingMessage, res: ServerResponse) => void serve(req, res, mine.record(req)).catch((e: Error) => fail(res, e));
-  const onTheirs = (req: IncomingMessage, res: ServerResponse) => void serveOther(req, res, theirs.record(req)).catch((e: Error) => fail(res, e));
-  const main = await listen(options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onMine) : createHttpServer(onMine));
-  const other = await listen(createHttpServer(onTheirs));
-  const url = `${scheme}://127.0.0.1:${main.port}`;
-  const otherUrl = `http://127.0.0.1:${other.port}`;
-  const proxy: FaultProxy = {
-    host: `127.0.0.1:${main.port}`, port: main.port, url, script: () => undefined, realm: undefined,
-    get requests() { return mine.requests; },
-    other: { url: otherUrl, get requests() { return theirs.requests; } },
-    reset: () => { mine.reset(); theirs.reset(); proxy.script = () => undefined; proxy.realm = undefined; },
-    stop: async () => { await Promise.all([main.close(), other.close()]); await dispatcher.close(); },
-  };
+type Forward = (req: IncomingMessage, path: string, headers: Record<string, string | string[]>) => Promise<Answer>;
 
-  /** forward sends the request upstream (the token server for /token) and reads the whole answer. */
-  async function forward(req: IncomingMessage, path: string, headers: Record<string, string | string[]>): Promise<Answer> {
+/** forwarder sends requests upstream (the token server for /token), reads whole answers and points challenges at `realm()`. */
+function forwarder(upstream: RegistryInfo, dispatcher: Dispatcher, realm: () => string): Forward {
+  return async (req, path, headers) => {
     const incoming = new URL(path, 'http://x');
     const ts = upstream.tokenServer;
     const target = incoming.pathname === '/token' && ts ? new URL(`${ts.realm}${incoming.search}`) : new URL(path, upstream.url);
-    const body = await readBody(req);
-    const res = await request(target, {
-      method: req.method as 'GET', headers, body, dispatcher,
-    });
-    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const res = await request(target, { method: req.method as 'GET', headers, body: await readBody(req), dispatcher });
+    const body = Buffer.from(await res.body.arrayBuffer());
     const answer = forwardable(res.headers);
     const challenge = answer['www-authenticate'];
-    if (challenge !== undefined && ts) answer['www-authenticate'] = String(challenge).split(ts.realm).join(proxy.realm ?? `${url}/token`);
-    return { status: res.statusCode, headers: answer, body: bytes };
-  }
+    if (challenge !== undefined && ts) answer['www-authenticate'] = String(challenge).split(ts.realm).join(realm());
+    return { status: res.statusCode, headers: answer, body };
+  };
+}
 
-  async function serve(req: IncomingMessage, res: ServerResponse, seen: SeenRequest): Promise<void> {
-    const fault = proxy.script(seen) ?? { type: 'pass' };
+/** serveOther answers on the other origin with real content, authenticating upstream by itself. */
+async function serveOther(req: IncomingMessage, res: ServerResponse, seen: SeenRequest, ctx: { upstream: RegistryInfo; dispatcher: Dispatcher; forward: Forward }): Promise<void> {
+  const repository = repositoryOf(seen.path);
+  const auth = repository === '' ? undefined : await authorizationFor(ctx.upstream, { repository, dispatcher: ctx.dispatcher });
+  const { authorization: _dropped, ...headers } = forwardable(req.headers);
+  const answer = await ctx.forward(req, seen.path, auth === undefined ? headers : { ...headers, authorization: auth });
+  res.writeHead(answer.status, answer.headers);
+  res.end(req.method === 'HEAD' ? undefined : answer.body);
+  seen.sent = req.method === 'HEAD' ? 0 : answer.body.length;
+}
+
+/** startFaultProxy starts the proxy and its other origin in front of `upstream`. */
+export async function startFaultProxy(upstream: RegistryInfo, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+  const dispatcher = createDispatcher(upstream);
+  const [mine, theirs] = [new Recorder(), new Recorder()];
+  let proxy: FaultProxy | undefined;
+  const realm = () => proxy!.realm ?? `${proxy!.url}/token`;
+  const forward = forwarder(upstream, dispatcher, realm);
+  const onMine = (req: IncomingMessage, res: ServerResponse) => {
+    const seen = mine.record(req);
+    const fault = proxy!.script(seen) ?? { type: 'pass' };
     seen.fault = fault.type;
-    const challengeRealm = proxy.realm ?? `${url}/token`;
-    await applyFault(fault, {
+    void applyFault(fault, {
       req, res, seen, upstream: () => forward(req, seen.path, forwardable(req.headers)),
-      otherUrl: `${otherUrl}${seen.path}`, selfUrl: `${url}${seen.path}`,
-      challenge: () => bearerChallenge(challengeRealm, upstream, seen.path),
-    });
-  }
-
-  /** serveOther answers on the other origin with real content, authenticating upstream itself. */
-  async function serveOther(req: IncomingMessage, res: ServerResponse, seen: SeenRequest): Promise<void> {
-    const repository = /^\/v2\/(.+)\/(?:manifests|blobs)\//.exec(new URL(seen.path, 'http://x').pathname)?.[1];
-    const auth = repository === undefined ? undefined : await authorizationFor(upstream, { repository, dispatcher });
-    const { authorization: _dropped, ...headers } = forwardable(req.headers);
-    const answer = await forward(req, seen.path, auth === undefined ? headers : { ...headers, authorization: auth });
-    res.writeHead(answer.status, answer.headers);
-    res.end(req.method === 'HEAD' ? undefined : answer.body);
-    seen.sent = req.method === 'HEAD' ? 0 : answer.body.length;
-  }
-
+      otherUrl: `${proxy!.other.url}${seen.path}`, selfUrl: `${proxy!.url}${seen.path}`,
+      challenge: () => bearerChallenge(realm(), upstream, seen.path),
+    }).catch((e: Error) => fail(res, e));
+  };
+  const onTheirs = (req: IncomingMessage, res: ServerResponse) =>
+    void serveOther(req, res, theirs.record(req), { upstream, dispatcher, forward }).catch((e: Error) => fail(res, e));
+  const main = await listen(options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onMine) : createHttpServer(onMine));
+  const other = await listen(createHttpServer(onTheirs));
+  proxy = {
+    host: `127.0.0.1:${main.port}`, port: main.port, url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${main.port}`,
+    script: () => undefined, realm: undefined,
+    get requests() { return mine.requests; },
+    other: { url: `http://127.0.0.1:${other.port}`, get requests() { return theirs.requests; } },
+    reset: () => { mine.reset(); theirs.reset(); proxy!.script = () => undefined; proxy!.realm = undefined; },
+    stop: async () => { await Promise.all([main.close(), other.close()]); await dispatcher.close(); },
+  };
   return proxy;
+}
+
+function repositoryOf(path: string): string {
+  return /^\/v2\/(.+)\/(?:manifests|blobs)\//.exec(new URL(path, 'http://x').pathname)?.[1] ?? '';
 }
 
 /** bearerChallenge is the registry's 401 challenge for the repository in `path`, with error="invalid_token". */
 function bearerChallenge(realm: string, upstream: RegistryInfo, path: string): string {
-  const repository = /^\/v2\/(.+)\/(?:manifests|blobs)\//.exec(new URL(path, 'http://x').pathname)?.[1] ?? '';
+  const repository = repositoryOf(path);
   const service = upstream.tokenServer?.service ?? 'registry';
   return `Bearer realm="${realm}",service="${service}",scope="repository:${repository}:pull",error="invalid_token"`;
 }
