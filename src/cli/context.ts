@@ -47,6 +47,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     retry: { attempts: opts.retries + 1 },
     env: io.env,
     userAgent: USER_AGENT,
+    verifyDigests: opts.verifyDigests,
     log,
     warn: (line) => writeLine(io.stderr, `digestpin: ${line}`),
   });

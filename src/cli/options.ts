@@ -12,6 +12,7 @@ export interface RegistryCliOptions {
   timeout: number;
   retries: number;
   verbose: boolean;
+  verifyDigests?: boolean;
   config?: string;
 }
 
@@ -46,6 +47,7 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--concurrency <n>', 'registry requests in flight at once', positiveInt, 16)
     .addOption(new Option('--timeout <seconds>', 'timeout for each registry request').argParser(positiveInt).default(30))
     .option('--retries <n>', 'retries on 429/5xx/network errors', nonNegativeInt, 3)
+    .option('--verify-digests', "GET each manifest and hash its bytes instead of trusting HEAD's Docker-Content-Digest (same request count; GETs count against Docker Hub pull limits)")
     .option('-v, --verbose', 'log registry requests and the credential source used per registry (never secrets)', false)
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml in the current directory, if present)');
 }

@@ -26,6 +26,8 @@ export interface DriftOptions {
   explain?: boolean;
   /** requirePlatforms turns tags whose image is not an index with these platforms into errors. */
   requirePlatforms?: string[];
+  /** verify resolves by GET and hash instead of HEAD (see RegistryClientOptions.verifyDigests). */
+  verify?: boolean;
 }
 
 const GONE = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
@@ -35,7 +37,7 @@ export async function checkDrift(lock: LockFile, registry: DriftRegistry, option
   const keep = filter(options);
   const entries = Object.entries(lock.images).filter(([key]) => keep(key)).sort(([a], [b]) => (a < b ? -1 : 1));
   const limit = pLimit(options.concurrency ?? 8);
-  const items = await Promise.all(entries.map(([key, entry]) => limit(() => checkOne(key, entry, registry, options.explain ?? true))));
+  const items = await Promise.all(entries.map(([key, entry]) => limit(() => checkOne(key, entry, registry, options.explain ?? true, options.verify ?? false))));
   if (options.requirePlatforms) for (const item of items) checkPlatforms(item, lock.images[item.reference]!, options.requirePlatforms);
   return {
     checked: items.length,
@@ -47,13 +49,13 @@ export async function checkDrift(lock: LockFile, registry: DriftRegistry, option
   };
 }
 
-async function checkOne(key: string, entry: LockEntry, registry: DriftRegistry, explain: boolean): Promise<DriftItem> {
+async function checkOne(key: string, entry: LockEntry, registry: DriftRegistry, explain: boolean, verify: boolean): Promise<DriftItem> {
   const base: DriftItem = { reference: key, status: 'unchanged', lockedDigest: entry.digest, files: entry.files };
   let ref: ImageReference;
   let head: { digest: string; mediaType: string };
   try {
     ref = parseReference(key);
-    head = await currentDigest(registry, ref);
+    head = verify ? await registry.resolve(ref) : await currentDigest(registry, ref);
   } catch (error) {
     const code = isPinError(error) ? error.code : 'UNKNOWN';
     return { ...base, status: GONE.has(code) ? 'vanished' : 'error', error: { code, message: errorMessage(error) } };

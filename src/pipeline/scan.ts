@@ -20,7 +20,8 @@ export interface ScannedFile {
   ignored?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a UTF-8 byte order mark in the text, so a rewritten file keeps it too.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** decodeText decodes file bytes, or says why the file cannot be rewritten safely. */
 export function decodeText(bytes: Uint8Array): { text: string } | { ignored: string } {

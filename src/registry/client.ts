@@ -39,6 +39,11 @@ export interface RegistryClientOptions {
   retry?: RetryOptions;
   /** log receives debug lines (never headers or secrets). */
   log?: (line: string) => void;
+  /**
+   * verifyDigests resolves tags by GET and hashes the exact bytes instead of trusting
+   * HEAD's Docker-Content-Digest (same request count; GETs count against Docker Hub pull limits).
+   */
+  verifyDigests?: boolean;
   /** warn receives anomalies users should see even without -v (default: log). */
   warn?: (line: string) => void;
   /** env supplies HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
@@ -81,6 +86,7 @@ export class RegistryClient implements Resolver {
   private readonly counts = new RequestStats();
   private readonly inflight = new Map<string, Promise<ResolvedImage>>();
   private readonly secrets = new KnownSecrets();
+  private readonly verifyDigests: boolean;
   private readonly mirrors: Mirror[];
   private readonly log: ((line: string) => void) | undefined;
   private readonly warn: ((line: string) => void) | undefined;
@@ -94,6 +100,7 @@ export class RegistryClient implements Resolver {
     this.now = now;
     this.log = options.log;
     this.warn = options.warn ?? options.log;
+    this.verifyDigests = options.verifyDigests ?? false;
     this.mirrors = options.mirrors ?? [];
     this.dispatchers = new DispatcherSet({
       policy, timeouts, connectionsPerOrigin: perRegistry, env: options.env ?? process.env,
@@ -129,6 +136,8 @@ export class RegistryClient implements Resolver {
 
   private async doResolve(ref: ImageReference): Promise<ResolvedImage> {
     const reference = ref.digest ?? ref.tag ?? 'latest';
+    // HEAD's digest header cannot be checked without the bytes: with verifyDigests, GET and hash.
+    if (this.verifyDigests) return toResolved(await this.getManifest(ref, reference));
     const head = await this.tryHead(ref, reference);
     if (head && ref.digest && head.digest !== ref.digest) {
       this.log?.(`registry ${this.endpoint(ref).registry}: HEAD ${ref.toString()} said ${head.digest}; verifying by GET`);

@@ -246,3 +246,31 @@ describe('RegistryClient.headManifest / getManifest / getBlob', () => {
     expect(client.stats().byKind.blob).toBe(2);
   });
 });
+
+describe('RegistryClient.resolve with verifyDigests', () => {
+  const ctx = useMockAgent();
+
+  it('skips HEAD, GETs the tag once and uses the digest of the exact bytes (a lying header only warns)', async () => {
+    const pool = ctx.pool(ORIGIN);
+    pingOpen(pool);
+    const lie = sha256('not the manifest');
+    pool.intercept({ path: '/v2/team/app/manifests/v1', method: 'GET' })
+      .reply(200, imageManifest, { headers: { 'docker-content-digest': lie, 'content-type': OCI_MANIFEST } });
+    const warnings: string[] = [];
+    const client = ctx.client({ verifyDigests: true, warn: (line: string) => warnings.push(line) });
+    await expect(client.resolve(ref)).resolves.toEqual({ digest: imageDigest, mediaType: OCI_MANIFEST });
+    expect(warnings.join('\n')).toContain(`disagrees with the body's digest ${imageDigest}`);
+    expect(client.stats().byKind.manifest).toBe(1);
+  });
+
+  it('reads an index and its platforms from the same single GET', async () => {
+    const pool = ctx.pool(ORIGIN);
+    pingOpen(pool);
+    pool.intercept({ path: '/v2/team/app/manifests/v1', method: 'GET' }).reply(200, indexManifest, { headers: { 'content-type': OCI_INDEX } });
+    const client = ctx.client({ verifyDigests: true });
+    const result = await client.resolve(ref);
+    expect(result.digest).toBe(indexDigest);
+    expect(result.platforms?.length).toBeGreaterThan(0);
+    expect(client.stats().byKind.manifest).toBe(1);
+  });
+});

@@ -58,3 +58,13 @@ describe('parseYaml', () => {
     expect(detectEol('no newline')).toBe('\n');
   });
 });
+
+describe('parseYaml duplicate keys', () => {
+  it('rejects a duplicate key with file:line:col (the linear check replaces yaml uniqueKeys)', () => {
+    expect(() => parseYaml('dup.yaml', 'a: 1\nb: 2\na: 3\n')).toThrow(/^dup\.yaml:3:1: Map keys must be unique \("a" appears twice\)$/);
+  });
+
+  it('allows repeated merge keys and equal keys in different mappings', () => {
+    expect(() => parseYaml('ok.yaml', 'x: &x {a: 1}\ny: {<<: *x, a: 2}\nz:\n  <<: *x\n  b: 1\n')).not.toThrow();
+  });
+});

@@ -40,6 +40,7 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
       exclude: opts.exclude,
       concurrency: opts.concurrency,
       explain: opts.explain,
+      verify: opts.verifyDigests,
       requirePlatforms: opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined,
     });
   } finally {

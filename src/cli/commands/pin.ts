@@ -128,6 +128,7 @@ function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string):
   }
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
   for (const note of run.notes) writeLine(io.stderr, `note: ${note}`);
+  for (const f of run.scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
   writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
 }
