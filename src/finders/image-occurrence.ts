@@ -24,6 +24,20 @@ export type Classified =
  * unparsable ones (`invalid-reference: <why>`) are skipped, never thrown.
  */
 export function classifyReference(text: string): Classified {
+  // Trees repeat the same references thousands of times: parse each text once and share the
+  // (frozen) result, which keeps 50k occurrences from holding 50k copies of the same reference.
+  const hit = classified.get(text);
+  if (hit) return hit;
+  const result = Object.freeze(classify(text));
+  if (classified.size >= CACHE_LIMIT) classified.clear();
+  classified.set(text, result);
+  return result;
+}
+
+const CACHE_LIMIT = 20_000;
+const classified = new Map<string, Classified>();
+
+function classify(text: string): Classified {
   const templated = isTemplated(text);
   if (templated) return { status: 'skipped', skipReason: templated };
   try {

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PinError, isPinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
@@ -39,6 +39,18 @@ export function scanText(file: string, display: string, text: string, options: F
 }
 
 /**
+ * readBytes reads a whole file synchronously: scanning is CPU-bound and nothing else runs
+ * meanwhile, and fs.promises.readFile costs several times more CPU per small file.
+ */
+function readBytes(file: string, display: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new PinError('IO', `${display}: cannot read: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
  * scanFiles reads and scans every file. All syntax errors are collected and
  * thrown together (one per line, each `file:line:col: reason`), so a user
  * fixes them in one go and nothing is written.
@@ -48,9 +60,7 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
   const scanned: ScannedFile[] = [];
   for (const file of files) {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
-    const bytes = await fs.readFile(file).catch((error: Error) => {
-      throw new PinError('IO', `${display}: cannot read: ${error.message}`, { cause: error });
-    });
+    const bytes = readBytes(file, display);
     const decoded = decodeText(bytes);
     if ('ignored' in decoded) {
       scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });

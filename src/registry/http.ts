@@ -148,6 +148,9 @@ export class HttpSender {
       headers: { 'user-agent': this.o.userAgent, ...hop.headers },
       ...(hop.body === undefined ? {} : { body: hop.body }),
       dispatcher: this.o.dispatchers.for(hop.url),
+      // undici closes the connection after a HEAD unless told not to (nodejs/undici#258, #1858):
+      // without this every HEAD paid a new TCP (and TLS) handshake.
+      ...(hop.method === 'HEAD' ? { reset: false } : {}),
       headersTimeout: this.o.timeouts.headersMs,
       bodyTimeout: this.o.timeouts.bodyMs,
     });

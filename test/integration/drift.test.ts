@@ -251,7 +251,7 @@ describe('digestpin drift output formats', () => {
     const row = (name: keyof typeof SEEDS) => lines.find((l) => l.includes(` ${ref(name)} `))!;
     expect(row('api')).toMatch(/^MOVED {5}/);
     expect(row('api')).toContain(`${seeded.api!.digest.slice(7, 19)} → ${after.api!.digest.slice(7, 19)} — rebuilt: created`);
-    expect(row('web')).toContain('[manifest to index] platforms changed: linux/amd64, linux/arm64 — new version: version 1.0.0 → 1.0.1');
+    expect(row('web')).toContain('— manifest to index; platforms changed: linux/amd64, linux/arm64; new version: version 1.0.0 → 1.0.1');
     expect(row('worker')).toMatch(/^VANISHED /);
     expect(row('secret')).toMatch(/^ERROR {5}/);
     expect(row('multi')).toMatch(new RegExp(`^UNCHANGED ${ref('multi').replace(/[.]/g, '\\.')} +${seeded.multi!.digest.slice(7, 19)}$`));
@@ -304,7 +304,7 @@ describe('digestpin drift output formats', () => {
     expect(lines.slice(0, 4).map(parseWorkflowCommand)).toEqual([
       { command: 'error', props: { file: 'deploy/api.yaml', title: `moved: ${ref('api')}` }, message: expect.stringContaining(`${ref('api')} moved: `) },
       { command: 'warning', props: { file: 'deploy/jobs.yaml', title: `error: ${ref('secret')}` }, message: expect.stringContaining('answered 401') },
-      { command: 'error', props: { file: 'deploy/web.yaml', title: `moved: ${ref('web')}` }, message: expect.stringContaining('[manifest to index]') },
+      { command: 'error', props: { file: 'deploy/web.yaml', title: `moved: ${ref('web')}` }, message: expect.stringContaining('— manifest to index; platforms changed') },
       { command: 'error', props: { file: 'deploy/jobs.yaml', title: `vanished: ${ref('worker')}` }, message: expect.stringContaining('answered 404') },
     ]);
     expect(lines[4]).toBe('checked 6: 2 unchanged, 2 moved, 1 vanished, 1 error(s)');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
@@ -9,7 +10,6 @@ import { planPinRun, type PinRun } from '../../pipeline/pin.js';
 import { lockKey } from '../../pipeline/resolve.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { scanText } from '../../pipeline/scan.js';
-import { createRegistryContext } from '../context.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
@@ -43,7 +43,8 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const previous = lockFile ? await readLock(lockFile, { required: opts.frozen }) : emptyLock();
   const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
-  const context = opts.frozen ? undefined : await createRegistryContext(opts, config, io);
+  // --frozen never touches the network: do not even load the registry client (undici).
+  const context = opts.frozen ? undefined : await (await import('../context.js')).createRegistryContext(opts, config, io);
   const resolver = context ? context.client : new LockResolver(previous, lockFile!);
   try {
     const run = await planPinRun({
@@ -106,11 +107,17 @@ export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number
     if (failed) return ExitCode.error;
     return run.changes.length > 0 || lockChanged ? ExitCode.changes : ExitCode.ok;
   }
-  for (const change of run.changes) await writeFileAtomic(change.file, change.after);
+  await writeChanges(run.changes);
   const lockWritten = ctx.lockFile ? await writeLock(ctx.lockFile, run.lock) : false;
   if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: true, lockChanged: lockWritten }), null, 2));
   else reportChanges(run, io, ctx.verb, lockWritten ? ctx.lockFile : undefined);
   return failed ? ExitCode.error : ExitCode.ok;
+}
+
+/** writeChanges writes every changed file atomically, 16 at a time; the lock is written after all of them. */
+export async function writeChanges(changes: PinRun['changes']): Promise<void> {
+  const limit = pLimit(16);
+  await Promise.all(changes.map((change) => limit(() => writeFileAtomic(change.file, change.after))));
 }
 
 function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {

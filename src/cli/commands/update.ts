@@ -2,7 +2,6 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
-import { writeFileAtomic } from '../../fs/atomic.js';
 import type { Occurrence } from '../../finders/types.js';
 import { readLock, writeLock } from '../../lock/io.js';
 import { emptyLock } from '../../lock/schema.js';
@@ -16,7 +15,7 @@ import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
-import { finishRun } from './pin.js';
+import { finishRun, writeChanges } from './pin.js';
 
 /** UpdateCliOptions are `digestpin update`'s flags. */
 export interface UpdateCliOptions extends RegistryCliOptions {
@@ -152,7 +151,7 @@ async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrC
 async function rewriteOnBranch(ctx: PrContext): Promise<void> {
   const lock = ctx.lockFile ? await readLock(ctx.lockFile) : emptyLock();
   const run = await planPinRun({ ...ctx.base, lock, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined });
-  for (const change of run.changes) await writeFileAtomic(change.file, change.after);
+  await writeChanges(run.changes);
   if (ctx.lockFile) await writeLock(ctx.lockFile, run.lock);
 }
 
