@@ -37,14 +37,21 @@ export function location(o: Occurrence): string {
   return `${o.file}:${o.line}:${o.column}`;
 }
 
-/** occurrenceJson is the stable JSON shape of an occurrence in `list --json` and `pin --json`. */
-export function occurrenceJson(o: Occurrence): Record<string, unknown> {
+/**
+ * occurrenceJson is the stable JSON shape of an occurrence in `list --json` and `pin --json`.
+ * `start`/`end` are UTF-16 offsets (JavaScript string indices); `byteStart`/`byteEnd` are
+ * UTF-8 byte offsets into the file, given its text.
+ */
+export function occurrenceJson(o: Occurrence, text?: string): Record<string, unknown> {
+  const byteStart = text === undefined ? undefined : Buffer.byteLength(text.slice(0, o.span.start), 'utf8');
   return {
     file: o.file,
     line: o.line,
     column: o.column,
     start: o.span.start,
     end: o.span.end,
+    byteStart,
+    byteEnd: byteStart === undefined ? undefined : byteStart + Buffer.byteLength(o.span.raw, 'utf8'),
     raw: o.span.raw,
     finder: o.finder,
     kind: o.kind,

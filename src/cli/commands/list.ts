@@ -24,7 +24,7 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
   const scanned = await scanFiles(files, io.cwd, finderOptionsFor(config, opts));
   const occurrences = scanned.flatMap((f) => f.occurrences);
   if (opts.json) {
-    writeLine(io.stdout, JSON.stringify(occurrences.map(occurrenceJson), null, 2));
+    writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));
     return ExitCode.ok;
   }
   for (const o of occurrences) {

@@ -8,11 +8,11 @@ export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boo
     lockChanged: state.lockChanged,
     files: run.changes.map((c) => ({
       file: c.display,
-      pinned: c.rewritten.map(({ occurrence, digest }) => ({ ...occurrenceJson(occurrence), digest })),
+      pinned: c.rewritten.map(({ occurrence, digest }) => ({ ...occurrenceJson(occurrence, c.before), digest })),
     })),
     blockedFiles: run.blockedFiles,
     failures: run.failures.map((f) => ({ reference: f.ref.original, canonical: f.key, code: f.code, message: f.message })),
-    occurrences: run.scanned.flatMap((f) => f.occurrences.map(occurrenceJson)),
+    occurrences: run.scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))),
     ignoredFiles: run.scanned.filter((f) => f.ignored).map((f) => ({ file: f.display, reason: f.ignored })),
   };
 }
