@@ -78,8 +78,23 @@ function baseOccurrence(source: YamlSource, finder: string, span: TextSpan, site
     span,
     finder,
     kind: site.kind,
-    path: site.path,
+    path: site.path === undefined ? undefined : intern(site.path),
   };
   if (site.pod) out.pod = site.pod;
   return out;
+}
+
+const interned = new Map<string, string>();
+
+/**
+ * intern returns one shared, flat copy of a YAML path string: paths are built by
+ * concatenation (rope strings in V8) and repeat across thousands of occurrences.
+ */
+function intern(path: string): string {
+  const hit = interned.get(path);
+  if (hit !== undefined) return hit;
+  const flat = Buffer.from(path, 'utf8').toString('utf8');
+  if (interned.size >= CACHE_LIMIT) interned.clear();
+  interned.set(flat, flat);
+  return flat;
 }

@@ -1,18 +1,24 @@
 import { PinError, isPinError } from '../errors.js';
 import type { Occurrence } from '../finders/types.js';
-import { applyEdits } from '../rewrite/splice.js';
+import { applyEdits, checkEdits } from '../rewrite/splice.js';
 import { editsFor } from '../rewrite/plan.js';
 import type { Edit } from '../rewrite/types.js';
 import { parseYaml } from '../rewrite/yaml-source.js';
 import { pullPolicyEdits } from '../lint/pull-policy.js';
 import type { ScannedFile } from './scan.js';
 
-/** FileChange is a file whose text changes, with the occurrences that caused it. */
+/**
+ * FileChange is a file whose text changes, with the occurrences that caused it.
+ * `after` is computed from the validated edits each time it is read, so a run
+ * over thousands of files does not hold every new text at once.
+ */
 export interface FileChange {
   file: string;
   display: string;
   before: string;
-  after: string;
+  readonly after: string;
+  /** edits are validated against `before` (sorted, no overlaps, expected text present). */
+  edits: Edit[];
   /** rewritten lists each occurrence written and the digest it now carries. */
   rewritten: Array<{ occurrence: Occurrence; digest: string }>;
 }
@@ -72,16 +78,26 @@ function planFile(
     rewritten.push({ occurrence, digest });
   }
   if (options.pullPolicy) edits.push(...policyEdits(scanned, picks, options.pullPolicy, notes));
-  if (edits.length === 0) return undefined;
-  let after: string;
+  const effective = edits.filter((e) => e.replacement !== e.expected);
+  if (effective.length === 0) return undefined;
+  let checked: Edit[];
   try {
-    after = applyEdits(scanned.text, edits);
+    checked = checkEdits(scanned.text, effective);
   } catch (error) {
     if (isPinError(error)) throw new PinError(error.code, `${scanned.display}: ${error.message}`, { cause: error });
     throw error;
   }
-  if (after === scanned.text) return undefined;
-  return { file: scanned.file, display: scanned.display, before: scanned.text, after, rewritten };
+  const before = scanned.text;
+  return {
+    file: scanned.file,
+    display: scanned.display,
+    before,
+    edits: checked,
+    get after() {
+      return applyEdits(before, checked);
+    },
+    rewritten,
+  };
 }
 
 /** policyEdits makes `imagePullPolicy` explicit on the pod containers that are digest-pinned after the run. */

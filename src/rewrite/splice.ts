@@ -8,6 +8,21 @@ import type { Edit } from './types.js';
  * throw PinError('REWRITE_CONFLICT') naming the offset and line:col.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = checkEdits(text, edits);
+  let out = text;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const edit = sorted[i]!;
+    out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+  }
+  return out;
+}
+
+/**
+ * checkEdits validates edits against `text` (offsets in range, expected text
+ * present, no overlaps) without building the new text, and returns them sorted
+ * and deduplicated; it throws the same REWRITE_CONFLICT errors as applyEdits.
+ */
+export function checkEdits(text: string, edits: readonly Edit[]): Edit[] {
   const sorted = dedupe([...edits].sort((a, b) => a.start - b.start || a.end - b.end));
   for (const [i, edit] of sorted.entries()) {
     checkEdit(text, edit);
@@ -16,12 +31,7 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
       throw conflict(text, next.start, `edit overlaps another edit starting at offset ${edit.start}`);
     }
   }
-  let out = text;
-  for (let i = sorted.length - 1; i >= 0; i--) {
-    const edit = sorted[i]!;
-    out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
-  }
-  return out;
+  return sorted;
 }
 
 /** overlaps: `b` starts after `a` in sort order; touching ranges are fine, but not two inserts at one point. */
