@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DRIFT_FORMATS, driftJson, renderDrift, summaryLine } from '../../src/drift/format.js';
 import type { DriftReport } from '../../src/drift/types.js';
 import { REPORT } from './report-fixture.js';
+import { parseWorkflowCommand } from '../helpers/workflow-commands.js';
 
 const LOCK = 'ops/digestpin.lock.json';
 const SUMMARY = 'checked 5: 1 unchanged, 2 moved, 1 vanished, 1 error(s)';
@@ -113,18 +114,3 @@ describe('renderDrift', () => {
     expect(renderDrift(CLEAN, 'github', LOCK)).toBe(`${summaryLine(CLEAN)}\n`);
   });
 });
-
-/**
- * parseWorkflowCommand reads `::cmd k=v,k=v::message` the way the Actions runner does
- * (properties end at the first `::`, split on `,` and the first `=`, then unescaped).
- */
-function parseWorkflowCommand(line: string): { command: string; props: Record<string, string>; message: string } {
-  const match = /^::([a-z-]+)(?: (.*?))?::(.*)$/.exec(line);
-  if (!match) throw new Error(`not a workflow command: ${line}`);
-  const unescape = (v: string) => v.replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-  const props = Object.fromEntries((match[2] ?? '').split(',').filter(Boolean).map((kv) => {
-    const at = kv.indexOf('=');
-    return [kv.slice(0, at), unescape(kv.slice(at + 1))];
-  }));
-  return { command: match[1]!, props, message: unescape(match[3]!) };
-}

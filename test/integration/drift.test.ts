@@ -7,6 +7,7 @@ import { registryFromContext, uniqueRepository } from '../harness/context.js';
 import { deleteTag, moveTag, seedImage } from '../harness/seed.js';
 import type { ImageKind, SeededImage } from '../harness/types.js';
 import { dockerConfigFor, runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { parseWorkflowCommand } from '../helpers/workflow-commands.js';
 
 // `digestpin drift` against the real token-auth registry: lock a tree, then move two tags
 // (one to a new single manifest, one from a single manifest to an index), delete one,
@@ -310,18 +311,3 @@ describe('digestpin drift output formats', () => {
     expect(lines[4]).toBe('checked 6: 2 unchanged, 2 moved, 1 vanished, 1 error(s)');
   });
 });
-
-/**
- * parseWorkflowCommand reads `::cmd k=v,k=v::message` the way the Actions runner does
- * (properties end at the first `::`, split on `,` and the first `=`, then unescaped).
- */
-function parseWorkflowCommand(line: string): { command: string; props: Record<string, string>; message: string } {
-  const match = /^::([a-z-]+)(?: (.*?))?::(.*)$/.exec(line);
-  if (!match) throw new Error(`not a workflow command: ${line}`);
-  const unescape = (v: string) => v.replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-  const props = Object.fromEntries((match[2] ?? '').split(',').filter(Boolean).map((kv) => {
-    const at = kv.indexOf('=');
-    return [kv.slice(0, at), unescape(kv.slice(at + 1))];
-  }));
-  return { command: match[1]!, props, message: unescape(match[3]!) };
-}

@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registryFromContext } from '../harness/context.js';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { useFaultProxy } from '../faults/fault-setup.js';
 import { LIE_DIGEST } from '../faults/fault-actions.js';
 import {
   expectPinned, expectResolveError, expectUntouched, pinThrough, registryFlags, resolveThrough,
@@ -9,27 +8,14 @@ import {
 // Fault matrix, Docker-Content-Digest part (docs/reliability.md): the header missing,
 // malformed or lying, on HEAD and on GET, in front of the real anonymous registry.
 
-const reg = registryFromContext('anonymous');
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  proxy = await startFaultProxy(reg);
-});
-afterEach(() => proxy.reset());
-afterAll(async () => {
-  await proxy.stop();
-  await reg.close();
-});
-
-const image = (repository: string) => `${proxy.host}/${repository}:v1`;
-const digest = (repository: string) => reg.image(repository, 'v1').digest;
-const pinned = (repository: string) => ({ [image(repository)]: digest(repository) });
-const flags = () => registryFlags(proxy.host, reg);
-const gets = () => proxy.requests.filter((r) => r.kind === 'manifest' && r.method === 'GET');
+const fx = useFaultProxy();
+const { reg, image, digest, pinned } = fx;
+const flags = () => registryFlags(fx.proxy.host, reg);
+const gets = () => fx.proxy.requests.filter((r) => r.kind === 'manifest' && r.method === 'GET');
 
 describe('missing or malformed Docker-Content-Digest', () => {
   it.each(['drop', 'malformed'] as const)('%s on HEAD and GET: falls back to GET and pins the digest of the bytes', async (action) => {
-    proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action } : undefined);
+    fx.proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action } : undefined);
     await expectPinned(await pinThrough([image('app/oci'), image('app/docker')], await flags()), { ...pinned('app/oci'), ...pinned('app/docker') });
     expect(gets()).toHaveLength(2);
   });
@@ -37,21 +23,21 @@ describe('missing or malformed Docker-Content-Digest', () => {
 
 describe('lying Docker-Content-Digest', () => {
   it('on GET only: the digest of the body wins over the header', async () => {
-    proxy.script = (r) => (r.kind !== 'manifest' ? undefined : { type: 'digest', action: r.method === 'HEAD' ? 'drop' : 'lie' });
+    fx.proxy.script = (r) => (r.kind !== 'manifest' ? undefined : { type: 'digest', action: r.method === 'HEAD' ? 'drop' : 'lie' });
     const outcome = await pinThrough([image('app/oci')], await flags());
     await expectPinned(outcome, pinned('app/oci'));
     expect(outcome.stderr).toContain(`Docker-Content-Digest "${LIE_DIGEST}" disagrees`);
   });
 
   it('on HEAD of an index: the index is fetched by that digest, which fails, so nothing is written', async () => {
-    proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
+    fx.proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
     const outcome = await pinThrough([image('app/multi')], await flags());
-    expectUntouched(outcome, proxy.host, image('app/multi'), ['MANIFEST_UNKNOWN', 'DIGEST_MISMATCH']);
+    expectUntouched(outcome, fx.proxy.host, image('app/multi'), ['MANIFEST_UNKNOWN', 'DIGEST_MISMATCH']);
   });
 
   it('on HEAD of a reference that has a digest: verified by GET, the right digest is kept', async () => {
-    proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
-    const ref = `${proxy.host}/app/oci@${digest('app/oci')}`;
+    fx.proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
+    const ref = `${fx.proxy.host}/app/oci@${digest('app/oci')}`;
     const result = await resolveThrough([ref], await flags());
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${ref} ${digest('app/oci')}\n`);
@@ -61,13 +47,13 @@ describe('lying Docker-Content-Digest', () => {
 
   it('on the GET of a reference by digest whose bytes were swapped: DIGEST_MISMATCH', async () => {
     // The proxy answers a by-digest GET with another manifest's bytes (and a HEAD that says nothing).
-    proxy.script = (r) => {
+    fx.proxy.script = (r) => {
       if (r.kind !== 'manifest') return undefined;
       if (r.method === 'HEAD') return { type: 'digest', action: 'drop' };
       return { type: 'respond', status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: '{"schemaVersion":2,"layers":[]}' };
     };
-    const ref = `${proxy.host}/app/oci@${digest('app/oci')}`;
-    const line = expectResolveError(await resolveThrough([ref], await flags()), proxy.host, ref, 'DIGEST_MISMATCH');
+    const ref = `${fx.proxy.host}/app/oci@${digest('app/oci')}`;
+    const line = expectResolveError(await resolveThrough([ref], await flags()), fx.proxy.host, ref, 'DIGEST_MISMATCH');
     expect(line).toContain(`asked for ${digest('app/oci')}`);
   });
 
@@ -76,7 +62,7 @@ describe('lying Docker-Content-Digest', () => {
   // --verify-digests GETs and hashes instead (same request count), so a lying header never
   // reaches the files: the body's digest is written and the disagreement is warned about.
   it('on HEAD of an image manifest with --verify-digests: writes the real digest, warns about the lie', async () => {
-    proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
+    fx.proxy.script = (r) => (r.kind === 'manifest' ? { type: 'digest', action: 'lie' } : undefined);
     const outcome = await pinThrough([image('app/oci')], [...(await flags()), '--verify-digests']);
     const written = [...outcome.after.values()].map((b) => b.toString('utf8')).join('\n');
     expect(written).not.toContain(LIE_DIGEST);
