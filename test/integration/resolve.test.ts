@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { registryFromContext } from '../harness/context.js';
 import { MODES } from '../harness/global-setup.js';
+import { skopeoDigest } from '../harness/skopeo.js';
 import { dockerConfigFor, runCli } from '../helpers/cli.js';
 
 // `digestpin resolve` against the real distribution registry in every auth mode:
@@ -23,6 +24,14 @@ describe.each(MODES)('digestpin resolve against the %s registry', (mode) => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toEqual(reg.images.map((i) => `${reg.host}/${i.repository}:${i.tag} ${i.digest}`));
+  });
+
+  it('prints what skopeo inspect --raw | sha256sum sees, for every seeded tag', async () => {
+    const refs = reg.images.map((i) => `${i.repository}:${i.tag}`);
+    const result = await runCli(['resolve', ...(await registryArgs()), ...refs.map((r) => `${reg.host}/${r}`)]);
+    expect(result.code).toBe(0);
+    const ours = result.stdout.trim().split('\n').map((line) => line.split(' ')[1]);
+    expect(ours).toEqual(await Promise.all(refs.map((r) => skopeoDigest(reg, r))));
   });
 
   it('reports platforms of an index and of a Docker manifest list in --json', async () => {
