@@ -46,7 +46,11 @@ export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.includes(TEMP_MARKER);
 }
 
-/** removeStaleTempFiles deletes digestpin temp files in `dir` (left by a killed run); returns their paths. */
+/**
+ * removeStaleTempFiles deletes digestpin temp files in `dir` left by a killed run; returns
+ * their paths. A temp file whose writer (the pid in its name) is still running belongs to a
+ * concurrent digestpin and is left alone.
+ */
 export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -54,7 +58,20 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const stale = names.filter(isTempFile).map((name) => path.join(dir, name));
+  const stale = names.filter((name) => isTempFile(name) && !writerIsAlive(name)).map((name) => path.join(dir, name));
   await Promise.all(stale.map((file) => fs.rm(file, { force: true })));
   return stale;
+}
+
+/** writerIsAlive reports whether the process named in a temp file's name is still running. */
+function writerIsAlive(name: string): boolean {
+  const pid = Number(/\.digestpin-tmp-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -50,7 +50,7 @@ export function parseYaml(file: string, text: string): YamlSource {
   const source: YamlSource = { file, text, documents: [...documents], lineCounter, eol: detectEol(text) };
   for (const doc of source.documents) {
     const error = doc.errors[0];
-    if (error) throw yamlError(source, error.pos[0], error.message.split(' at line ')[0] ?? error.code);
+    if (error) throw yamlError(source, error.pos[0], readableReason(error.message.split(' at line ')[0] ?? error.code));
     rejectDuplicateKeys(source, doc);
   }
   return source;
@@ -79,6 +79,11 @@ function rejectDuplicateKeys(source: YamlSource, doc: Document): void {
 }
 
 const MERGE_KEY = '<<';
+
+/** readableReason turns the yaml package's stack-overflow report (deep nesting) into words a user can act on. */
+function readableReason(reason: string): string {
+  return /Maximum call stack size exceeded/.test(reason) ? 'nesting is too deep to parse (thousands of levels)' : reason;
+}
 
 /** yamlError builds the PinError for a problem at `offset`, naming file:line:col. */
 export function yamlError(source: YamlSource, offset: number, reason: string): PinError {

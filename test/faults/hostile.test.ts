@@ -76,6 +76,7 @@ describe('deep nesting', () => {
     expectNothingWritten(o);
     expect(o.stderr).toMatch(/^digestpin: deep\.yaml:\d+:\d+: .+ \[YAML_SYNTAX\]$/m);
     expect(o.stderr).not.toContain('unexpected error');
+    expect(o.stderr).not.toContain('Maximum call stack');
   });
 });
 
