@@ -1,4 +1,5 @@
 import { workflowCommand } from '../github-annotations.js';
+import { VERSION } from '../version.js';
 import type { DriftItem, DriftReport } from './types.js';
 
 /** DRIFT_FORMATS are the accepted values of `drift --format`. */
@@ -135,6 +136,6 @@ function sarif(report: DriftReport, opts: RenderOptions): Record<string, unknown
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'digestpin', informationUri: 'https://github.com/digestpin/digestpin', rules: Object.values(RULES).map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } }, results }],
+    runs: [{ tool: { driver: { name: 'digestpin', version: VERSION, rules: Object.values(RULES).map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } }, results }],
   };
 }
