@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultKeychain, nodeReadFile, type DefaultKeychain } from '../auth/index.js';
-import { parseKubeObjects, pullSecretsFrom, selectPodPullSecrets, serviceAccountsFrom, type PullSecret } from '../auth/index.js';
+import { selectPodPullSecrets, type PullSecret } from '../auth/index.js';
 import type { AuthTarget, Credential, Keychain } from '../auth/types.js';
 import type { DigestpinConfig } from '../config.js';
 import { PinError } from '../errors.js';
@@ -80,7 +80,7 @@ class WorkloadKeychain implements Keychain {
   /** route records, per repository, the Secrets kubelet would use for the pods referencing it. */
   route(scanned: ScannedFile[]): void {
     const secrets = scanned.flatMap((f) => f.secrets.map((s) => secretOf(s.document, s.file)));
-    const accounts = scanned.flatMap((f) => (f.serviceAccounts.length ? serviceAccountsFrom(parseObjects(f)) : []));
+    const accounts = scanned.flatMap((f) => f.serviceAccounts.map((sa) => ({ ...sa, source: sa.file })));
     for (const o of scanned.flatMap((f) => f.occurrences)) {
       if (!o.ref || !o.pod) continue;
       const picked = selectPodPullSecrets(o.pod, { secrets, serviceAccounts: accounts }).secrets;
@@ -106,13 +106,4 @@ class WorkloadKeychain implements Keychain {
 function secretOf(document: Record<string, unknown>, file: string): PullSecret {
   const metadata = (document.metadata ?? {}) as { name?: string; namespace?: string };
   return { name: metadata.name ?? '', ...(metadata.namespace ? { namespace: metadata.namespace } : {}), source: file, document };
-}
-
-function parseObjects(file: ScannedFile) {
-  return parseKubeObjects(file.text, file.display);
-}
-
-/** pullSecretsInTree lists the Secrets found while scanning (for `-v`). */
-export function pullSecretsInTree(scanned: ScannedFile[]): PullSecret[] {
-  return pullSecretsFrom(scanned.flatMap(parseObjects));
 }
