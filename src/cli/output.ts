@@ -1,7 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Occurrence } from '../finders/types.js';
 import type { FileChange } from '../pipeline/plan.js';
-import type { ResolveFailure } from '../pipeline/resolve.js';
+import { lockKey, type ResolveFailure } from '../pipeline/resolve.js';
+import type { ScannedFile } from '../pipeline/scan.js';
 import { writeLine } from './io.js';
 
 /** shortDigest abbreviates `sha256:abcdef…` to its first 12 hex characters. */
@@ -18,8 +19,12 @@ export function unifiedDiff(change: FileChange): string {
     .join('\n');
 }
 
-/** printFailures reports each unresolved reference with where it is used. */
-export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], usedAt: Map<string, string[]>): void {
+/** printFailures reports each unresolved reference with where it is used (up to three places). */
+export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], scanned: ScannedFile[]): void {
+  const usedAt = new Map<string, string[]>();
+  for (const o of scanned.flatMap((f) => f.occurrences)) {
+    if (o.ref) usedAt.set(lockKey(o.ref), [...(usedAt.get(lockKey(o.ref)) ?? []), location(o)]);
+  }
   for (const f of failures) {
     const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
     writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`);

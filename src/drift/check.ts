@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import picomatch from 'picomatch';
 import { errorMessage, isPinError } from '../errors.js';
 import type { LockEntry, LockFile } from '../lock/schema.js';
+import { globFilter } from '../pipeline/glob-filter.js';
 import { parseReference } from '../reference/index.js';
 import type { ImageReference } from '../reference/types.js';
 import { indexPlatforms, type ManifestJson } from '../registry/manifest.js';
@@ -34,7 +34,7 @@ const GONE = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
 
 /** checkDrift re-resolves every locked tag with HEAD requests and classifies it. */
 export async function checkDrift(lock: LockFile, registry: DriftRegistry, options: DriftOptions = {}): Promise<DriftReport> {
-  const keep = filter(options);
+  const keep = globFilter(options.include, options.exclude);
   const entries = Object.entries(lock.images).filter(([key]) => keep(key)).sort(([a], [b]) => (a < b ? -1 : 1));
   const limit = pLimit(options.concurrency ?? 8);
   const items = await Promise.all(entries.map(([key, entry]) => limit(() => checkOne(key, entry, registry, options.explain ?? true, options.verify ?? false))));
@@ -103,10 +103,4 @@ function checkPlatforms(item: DriftItem, entry: LockEntry, required: string[]): 
 export function changedPlatforms(before: Record<string, string> | undefined, after: Record<string, string> | undefined): string[] {
   const all = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   return [...all].filter((p) => before?.[p] !== after?.[p]).sort();
-}
-
-function filter(options: DriftOptions): (name: string) => boolean {
-  const include = options.include?.length ? picomatch(options.include) : undefined;
-  const exclude = options.exclude?.length ? picomatch(options.exclude) : undefined;
-  return (name) => (!include || include(name)) && !(exclude && exclude(name));
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
+import { isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { digestProblem, isTemplated } from '../reference/index.js';
 import { isMergeKey, keyString, YamlReader } from '../rewrite/yaml-reader.js';
 import { parseYaml, positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { PinError } from '../errors.js';
 import { isTempFile, removeStaleTempFiles } from '../fs/atomic.js';
+import { globFilter } from './glob-filter.js';
 
 /** SKIPPED_DIRS are never walked into. */
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor']);
@@ -30,12 +30,8 @@ export function isCandidateFile(name: string): boolean {
  * killed run are removed on the way.
  */
 export async function collectFiles(paths: string[], options: CollectOptions): Promise<string[]> {
-  const include = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : undefined;
-  const keep = (file: string): boolean => {
-    const rel = toPosix(path.relative(options.cwd, file));
-    return (!include || include(rel)) && !(exclude && exclude(rel));
-  };
+  const matches = globFilter(options.include, options.exclude, { dot: true });
+  const keep = (file: string): boolean => matches(toPosix(path.relative(options.cwd, file)));
   const found = new Set<string>();
   for (const input of paths) {
     const abs = path.resolve(options.cwd, input);

@@ -3,10 +3,10 @@ import type { FinderOptions, Occurrence } from '../finders/types.js';
 import { mergeLock, type LockRecord } from '../lock/merge.js';
 import type { LockFile } from '../lock/schema.js';
 import type { Resolver } from '../registry/types.js';
-import { collectFiles, toPosix } from './collect.js';
+import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
 import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';
-import { scanFiles, type ScannedFile } from './scan.js';
+import { scanPaths, type ScannedFile } from './scan.js';
 
 /** PinRunOptions configure one pin or update run (no writing happens here). */
 export interface PinRunOptions {
@@ -52,7 +52,7 @@ export interface PinRun {
 
 /** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
 export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
-  const scanned = options.scanned ?? (await scanFiles(await collectFiles(options.paths, options), options.cwd, options.finderOptions ?? {}));
+  const scanned = options.scanned ?? (await scanPaths(options.paths, options));
   const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   options.beforeResolve?.(scanned);

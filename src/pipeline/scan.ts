@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PinError, isPinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
-import { toPosix } from './collect.js';
+import { collectFiles, toPosix, type CollectOptions } from './collect.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
@@ -76,4 +76,9 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
   if (errors.length > 0) throw new PinError('YAML_SYNTAX', errors.join('\n'));
   skipKustomizeOverridden(scanned);
   return scanned;
+}
+
+/** scanPaths collects the candidate files under `paths` (files or directories) and scans them. */
+export async function scanPaths(paths: string[], options: CollectOptions & { finderOptions?: FinderOptions }): Promise<ScannedFile[]> {
+  return scanFiles(await collectFiles(paths, options), options.cwd, options.finderOptions ?? {});
 }

@@ -2,11 +2,16 @@ import { PinError } from '../errors.js';
 import type { ImageReference } from '../reference/types.js';
 import type { PlatformDigest, ResolvedImage, Resolver } from './types.js';
 
+/** isPlatform reports whether a string looks like `os/arch` or `os/arch/variant` (`linux/arm64/v8`). */
+export function isPlatform(value: string): boolean {
+  return /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(value);
+}
+
 /** parsePlatformList parses `linux/amd64,linux/arm64` (validating each `os/arch[/variant]`). */
 export function parsePlatformList(value: string): string[] {
   const platforms = value.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of platforms) {
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) {
+    if (!isPlatform(p)) {
       throw new PinError('USAGE', `--require-platforms: "${p}" must look like os/arch or os/arch/variant`);
     }
   }

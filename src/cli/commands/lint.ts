@@ -1,8 +1,7 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
-import { collectFiles } from '../../pipeline/collect.js';
-import { scanFiles } from '../../pipeline/scan.js';
+import { scanPaths } from '../../pipeline/scan.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, type CliIO } from '../io.js';
 
@@ -23,8 +22,12 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   }
   const mutableTags = opts.mutableTags.map(compilePattern);
   const config = await loadConfig(io.cwd, opts.config);
-  const files = await collectFiles(paths, { cwd: io.cwd, include: [...config.include, ...opts.include], exclude: [...config.exclude, ...opts.exclude] });
-  const scanned = await scanFiles(files, io.cwd, finderOptionsFor(config, opts));
+  const scanned = await scanPaths(paths, {
+    cwd: io.cwd,
+    include: [...config.include, ...opts.include],
+    exclude: [...config.exclude, ...opts.exclude],
+    finderOptions: finderOptionsFor(config, opts),
+  });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
   return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;

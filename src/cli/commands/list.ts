@@ -1,6 +1,5 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
-import { collectFiles } from '../../pipeline/collect.js';
-import { scanFiles } from '../../pipeline/scan.js';
+import { scanPaths } from '../../pipeline/scan.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { location, occurrenceJson } from '../output.js';
 
@@ -16,12 +15,12 @@ export interface ListCliOptions {
 /** runList implements `digestpin list`: every occurrence with its status, no network. */
 export async function runList(paths: string[], opts: ListCliOptions, io: CliIO): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config);
-  const files = await collectFiles(paths, {
+  const scanned = await scanPaths(paths, {
     cwd: io.cwd,
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
+    finderOptions: finderOptionsFor(config, opts),
   });
-  const scanned = await scanFiles(files, io.cwd, finderOptionsFor(config, opts));
   const occurrences = scanned.flatMap((f) => f.occurrences);
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));

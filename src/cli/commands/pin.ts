@@ -7,7 +7,6 @@ import { readLock, writeLock, serializeLock } from '../../lock/io.js';
 import { emptyLock, type LockFile } from '../../lock/schema.js';
 import { LockResolver } from '../../lock/resolver.js';
 import { planPinRun, type PinRun } from '../../pipeline/pin.js';
-import { lockKey } from '../../pipeline/resolve.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { scanText } from '../../pipeline/scan.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
@@ -92,7 +91,7 @@ export interface FinishContext {
 export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number> {
   const { opts, io } = ctx;
   const failed = run.failures.length > 0;
-  if (failed) printFailures(io.stderr, run.failures, usage(run));
+  if (failed) printFailures(io.stderr, run.failures, run.scanned);
   const lockChanged = ctx.lockFile !== undefined && !ctx.stdinMode && serializeLock(run.lock) !== serializeLock(ctx.previous);
   if (ctx.stdinMode) return finishStdin(run, io, failed);
   if (failed && !opts.keepGoing) {
@@ -138,16 +137,4 @@ function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string):
   for (const f of run.scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
   writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
-}
-
-function usage(run: PinRun): Map<string, string[]> {
-  const at = new Map<string, string[]>();
-  for (const file of run.scanned) {
-    for (const o of file.occurrences) {
-      if (!o.ref) continue;
-      const key = lockKey(o.ref);
-      at.set(key, [...(at.get(key) ?? []), location(o)]);
-    }
-  }
-  return at;
 }

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config.js';
 import { PinError, errorMessage, isPinError } from '../../errors.js';
 import { parseReference } from '../../reference/index.js';
 import type { ImageReference } from '../../reference/types.js';
+import { isPlatform } from '../../registry/require-platforms.js';
 import type { ResolvedImage } from '../../registry/types.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
@@ -22,7 +23,7 @@ interface Outcome {
 
 /** runResolve implements `digestpin resolve`: all refs concurrently, failures per reference. */
 export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: CliIO): Promise<number> {
-  if (opts.platform && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(opts.platform)) {
+  if (opts.platform && !isPlatform(opts.platform)) {
     throw new PinError('USAGE', `--platform "${opts.platform}" must look like os/arch or os/arch/variant (e.g. linux/arm64/v8)`);
   }
   const config = await loadConfig(io.cwd, opts.config);

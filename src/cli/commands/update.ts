@@ -1,11 +1,11 @@
 import path from 'node:path';
-import picomatch from 'picomatch';
-import { finderOptionsFor, loadConfig } from '../../config.js';
+import { finderOptionsFor, loadConfig, type DigestpinConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import type { Occurrence } from '../../finders/types.js';
 import { readLock, writeLock } from '../../lock/io.js';
 import { emptyLock } from '../../lock/schema.js';
 import { planPinRun, type PinRunOptions } from '../../pipeline/pin.js';
+import { globFilter } from '../../pipeline/glob-filter.js';
 import { lockKey } from '../../pipeline/resolve.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { createForge, Git, openOrUpdatePullRequest, type GitAuthor } from '../../pr/index.js';
@@ -58,14 +58,14 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   try {
     const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
-    const base = await runOptions(paths, opts, io, lockFile, recording, context);
+    const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context });
     const run = await planPinRun(base);
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
       return await finishRun(run, { opts, io, stdinMode: false, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
     }
     if (run.failures.length > 0 && !opts.keepGoing) {
-      printFailures(io.stderr, run.failures, new Map());
+      printFailures(io.stderr, run.failures, run.scanned);
       writeLine(io.stderr, `digestpin: ${run.failures.length} reference(s) failed to resolve; no pull request was made`);
       return ExitCode.error;
     }
@@ -75,14 +75,17 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   }
 }
 
-async function runOptions(paths: string[], opts: UpdateCliOptions, io: CliIO, lockFile: string | undefined, resolver: RecordingResolver, context: RegistryContext): Promise<PinRunOptions> {
-  const include = opts.include.length ? picomatch(opts.include) : undefined;
-  const exclude = opts.exclude.length ? picomatch(opts.exclude) : undefined;
-  const select = (o: Occurrence): boolean => {
-    const name = lockKey(o.ref!);
-    return (!include || include(name)) && !(exclude && exclude(name));
-  };
-  const config = await loadConfig(io.cwd, opts.config);
+interface RunInputs {
+  io: CliIO;
+  config: DigestpinConfig;
+  lockFile: string | undefined;
+  resolver: RecordingResolver;
+  context: RegistryContext;
+}
+
+async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context }: RunInputs): Promise<PinRunOptions> {
+  const byName = globFilter(opts.include, opts.exclude);
+  const select = (o: Occurrence): boolean => byName(lockKey(o.ref!));
   return {
     paths,
     cwd: io.cwd,
