@@ -143,6 +143,15 @@ describe('item 6: the body, not a HEAD Content-Type, says whether an image is an
     expect(entry.platforms?.['linux/arm64/v8']).toBe(childOf('linux', 'arm64', 'v8'));
   });
 
+  it('drift --require-platforms reads the body of an entry locked without platforms (pin trusted a lying HEAD)', async () => {
+    serveManifest(reg, 'app', 'v1', index(OFFICIAL), { headContentType: OCI_MANIFEST });
+    const dir = await writeTree(await tempDir(), { 'pod.yaml': pod(`${reg.host}/app:v1`) });
+    expect((await run(['pin', '.'], dir)).code).toBe(0);
+    const out = await run(['drift', '--require-platforms', 'linux/amd64,linux/arm64', '--fail-on', 'moved,vanished,error'], dir);
+    expect(out.stdout).toMatch(/^UNCHANGED /);
+    expect(out.code).toBe(0);
+  });
+
   it('an index without mediaType served as a single manifest is recorded as an index with its platforms', async () => {
     const body = index([{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: false });
     const digest = serveManifest(reg, 'app', 'v1', body, { contentType: OCI_MANIFEST, headDigest: 'none' });
