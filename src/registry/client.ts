@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Keychain } from '../auth/types.js';
 import { PinError } from '../errors.js';
 import type { ImageReference } from '../reference/types.js';
+import { stripControl } from '../sanitize.js';
 import { MANIFEST_BODY_MAX } from './body.js';
 import { assertDigest, computeDigest, digestAlgorithm, isSha256Digest, isValidDigest } from './digest.js';
 import { DEFAULT_TIMEOUTS, DispatcherSet, type Timeouts } from './dispatchers.js';
@@ -18,7 +19,6 @@ import { KnownSecrets } from './secrets.js';
 import { TokenService } from './token.js';
 import { Transport } from './transport.js';
 import type { ResolvedImage, ResolveOptions, Resolver } from './types.js';
-import { stripControl } from '../sanitize.js';
 
 /** RegistryClientOptions configures a RegistryClient; every field is optional. */
 export interface RegistryClientOptions {
