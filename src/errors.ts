@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'INSECURE_REALM'
   | 'REDIRECT'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INVALID_MANIFEST'
   | 'PLATFORM_MISSING'
   // credentials
   | 'CREDENTIAL_HELPER'

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, isPinError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
+import { stripControl } from '../sanitize.js';
 import { ExitCode, writeLine, type CliIO } from './io.js';
 
 /**
@@ -42,10 +43,10 @@ function reportError(error: unknown, io: CliIO): number {
     return helpOrVersion ? ExitCode.ok : ExitCode.error;
   }
   if (isPinError(error)) {
-    writeLine(io.stderr, `digestpin: ${error.message} [${error.code}]`);
+    writeLine(io.stderr, stripControl(`digestpin: ${error.message} [${error.code}]`));
     return ExitCode.error;
   }
-  writeLine(io.stderr, `digestpin: unexpected error: ${errorMessage(error)}`);
+  writeLine(io.stderr, stripControl(`digestpin: unexpected error: ${errorMessage(error)}`));
   if (io.env.DIGESTPIN_DEBUG && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
   return ExitCode.error;
 }

@@ -3,6 +3,7 @@ import type { Occurrence } from '../finders/types.js';
 import type { FileChange } from '../pipeline/plan.js';
 import { lockKey, type ResolveFailure } from '../pipeline/resolve.js';
 import type { ScannedFile } from '../pipeline/scan.js';
+import { stripControl } from '../sanitize.js';
 import { writeLine } from './io.js';
 
 /** shortDigest abbreviates `sha256:abcdef…` to its first 12 hex characters. */
@@ -27,7 +28,7 @@ export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFa
   }
   for (const f of failures) {
     const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
-    writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`);
+    writeLine(stream, stripControl(`error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ImageReference } from '../reference/types.js';
+import { stripControl } from '../sanitize.js';
 import type { DriftExplanation, ImageProvenance } from './types.js';
 
 /** ManifestSource is the part of the registry client the explanation needs. */
@@ -29,7 +30,7 @@ export async function readProvenance(source: ManifestSource, ref: ImageReference
   if (typeof configDigest === 'string') {
     const config = JSON.parse(Buffer.from(await source.getBlob(ref, configDigest, CONFIG_LIMIT)).toString('utf8')) as { config?: { Labels?: unknown }; created?: unknown };
     fill(found, pick(config.config?.Labels));
-    if (!found.created && typeof config.created === 'string') found.created = config.created;
+    if (!found.created && typeof config.created === 'string') found.created = stripControl(config.created);
   }
   return found;
 }
@@ -68,7 +69,8 @@ function pick(labels: unknown): ImageProvenance {
   const map = labels as Record<string, unknown>;
   for (const [field, key] of Object.entries(KEYS)) {
     const value = map[key];
-    if (typeof value === 'string' && value !== '') out[field as keyof ImageProvenance] = value;
+    // Labels are untrusted: their control characters never reach reports, PR bodies or commits.
+    if (typeof value === 'string' && stripControl(value) !== '') out[field as keyof ImageProvenance] = stripControl(value);
   }
   return out;
 }

@@ -1,5 +1,8 @@
 import { workflowCommand } from '../github-annotations.js';
+import { codeSpan, escapeText } from '../pr/body.js';
+import { stripControl } from '../sanitize.js';
 import { VERSION } from '../version.js';
+import { notCheckedCount } from './check.js';
 import type { DriftItem, DriftReport } from './types.js';
 
 /** DRIFT_FORMATS are the accepted values of `drift --format`. */
@@ -21,6 +24,8 @@ export interface RenderOptions {
 /** renderDrift renders a drift report in one of the supported formats (ends with a newline). */
 export function renderDrift(report: DriftReport, format: DriftFormat, options: RenderOptions | string): string {
   const opts = typeof options === 'string' ? { lockFile: options } : options;
+  // Registry answers and image labels end up in every format: no control character survives.
+  report = sanitizeDeep(report);
   switch (format) {
     case 'json':
       return `${JSON.stringify(driftJson(report), null, 2)}\n`;
@@ -33,6 +38,26 @@ export function renderDrift(report: DriftReport, format: DriftFormat, options: R
     default:
       return text(report);
   }
+}
+
+/** sanitizeDeep copies a value with every string passed through stripControl. */
+function sanitizeDeep<T>(value: T): T {
+  if (typeof value === 'string') return stripControl(value) as T;
+  if (Array.isArray(value)) return value.map(sanitizeDeep) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [stripControl(k), sanitizeDeep(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * notCheckedLine says, when some checks could not be made, how many: such a run proves nothing
+ * about those images (issue 11 item 21); undefined when every check was made.
+ */
+export function notCheckedLine(report: DriftReport): string | undefined {
+  const n = notCheckedCount(report);
+  if (n === 0) return undefined;
+  return `NOT CHECKED: ${n} of ${report.checked} locked tag(s) could not be checked (see the errors); this run says nothing about them`;
 }
 
 /** locations turns lock-relative file paths into paths relative to the working directory. */
@@ -54,7 +79,10 @@ export function driftJson(report: DriftReport): Record<string, unknown> {
     ...(i.explanation ? { explanation: i.explanation } : {}),
     ...(i.error ? { code: i.error.code, message: i.error.message } : {}),
   });
-  return { checked: report.checked, unchanged: report.unchanged, moved: report.moved.map(item), vanished: report.vanished.map(item), errors: report.errors };
+  return {
+    checked: report.checked, unchanged: report.unchanged, moved: report.moved.map(item), vanished: report.vanished.map(item), errors: report.errors,
+    notChecked: notCheckedCount(report),
+  };
 }
 
 /** oneLine keeps table cells and annotation titles on one line. */
@@ -82,6 +110,8 @@ function text(report: DriftReport): string {
   const width = Math.max(9, ...rows.map((r) => r[1]!.length));
   const lines = rows.map(([s, ref, d]) => `${s!.padEnd(9)} ${ref!.padEnd(width)}  ${d}`);
   lines.push(summaryLine(report));
+  const warning = notCheckedLine(report);
+  if (warning) lines.push(warning);
   return `${lines.join('\n')}\n`;
 }
 
@@ -90,16 +120,18 @@ export function summaryLine(report: DriftReport): string {
   return `checked ${report.checked}: ${report.unchanged} unchanged, ${report.moved.length} moved, ${report.vanished.length} vanished, ${report.errors.length} error(s)`;
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 function markdown(report: DriftReport): string {
-  const out = [`## digestpin drift`, '', summaryLine(report), ''];
+  const out = [`## digestpin drift`, ''];
+  const warning = notCheckedLine(report);
+  if (warning) out.push(`> [!CAUTION]`, `> **${escapeText(warning)}**`, '');
+  out.push(summaryLine(report), '');
   const problems = report.items.filter((i) => i.status !== 'unchanged');
   if (problems.length === 0) return `${[...out, 'No tag moved.'].join('\n')}\n`;
   out.push('| status | image | locked | current | files | why |', '|---|---|---|---|---|---|');
   for (const i of problems) {
     const why = i.status === 'moved' ? moveFacts(i).join('; ') : (i.error?.message ?? '');
-    out.push(`| ${i.status} | \`${cell(i.reference)}\` | \`${short(i.lockedDigest)}\` | \`${short(i.currentDigest)}\` | ${cell(i.files.join(', '))} | ${cell(why)} |`);
+    // Untrusted text (references, file names, registry messages, image labels) is escaped as in PR bodies.
+    out.push(`| ${i.status} | ${codeSpan(i.reference)} | \`${short(i.lockedDigest)}\` | \`${short(i.currentDigest)}\` | ${i.files.map(codeSpan).join(', ')} | ${escapeText(why)} |`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -112,6 +144,8 @@ function github(report: DriftReport, opts: RenderOptions): string {
       return workflowCommand(level, { file: locations(i, opts)[0], title: `${i.status}: ${i.reference}` }, `${i.reference} ${i.status}: ${detail(i)}`);
     });
   lines.push(summaryLine(report));
+  const warning = notCheckedLine(report);
+  if (warning) lines.push(workflowCommand('error', { title: 'digestpin drift: checks not made' }, warning));
   return `${lines.join('\n')}\n`;
 }
 
@@ -133,9 +167,15 @@ function sarif(report: DriftReport, opts: RenderOptions): Record<string, unknown
         locations: locations(i, opts).map((uri) => ({ physicalLocation: { artifactLocation: { uri } } })),
       };
     });
+  const warning = notCheckedLine(report);
+  // SARIF's own place for "the tool could not do its job": a failed invocation with a notification.
+  const invocations = [{
+    executionSuccessful: warning === undefined,
+    ...(warning ? { toolExecutionNotifications: [{ level: 'error', message: { text: warning } }] } : {}),
+  }];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'digestpin', version: VERSION, rules: Object.values(RULES).map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } }, results }],
+    runs: [{ tool: { driver: { name: 'digestpin', version: VERSION, rules: Object.values(RULES).map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } }, invocations, results }],
   };
 }

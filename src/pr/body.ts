@@ -1,5 +1,6 @@
 // Title, commit message and markdown description of the bot's pull request. Output depends
 // only on the set of updates (sorted, merged), so re-runs produce byte-identical text.
+import { stripControl } from '../sanitize.js';
 import type { ImageUpdate } from './types.js';
 
 /** PR_MARKER is the hidden comment that identifies a description written by digestpin. */
@@ -129,8 +130,9 @@ export function escapeText(text: string): string {
   return oneLine(text).replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/@/g, '@&#8203;');
 }
 
+/** oneLine joins lines and strips control characters (labels and registry text are untrusted). */
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return stripControl(text.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
 }
 
 function compare(a: string, b: string): number {

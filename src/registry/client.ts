@@ -3,8 +3,9 @@ import type { Dispatcher } from 'undici';
 import type { Keychain } from '../auth/types.js';
 import { PinError } from '../errors.js';
 import type { ImageReference } from '../reference/types.js';
+import { stripControl } from '../sanitize.js';
 import { MANIFEST_BODY_MAX } from './body.js';
-import { assertDigest, computeDigest, digestAlgorithm, isValidDigest } from './digest.js';
+import { assertDigest, computeDigest, digestAlgorithm, isSha256Digest, isValidDigest } from './digest.js';
 import { DEFAULT_TIMEOUTS, DispatcherSet, type Timeouts } from './dispatchers.js';
 import { endpointFor, hostPolicy, type Endpoint, type Mirror } from './endpoint.js';
 import { registryError, type RegistryError } from './errors.js';
@@ -17,7 +18,7 @@ import { RequestStats, type ClientStats } from './stats.js';
 import { KnownSecrets } from './secrets.js';
 import { TokenService } from './token.js';
 import { Transport } from './transport.js';
-import type { ResolvedImage, Resolver } from './types.js';
+import type { ResolvedImage, ResolveOptions, Resolver } from './types.js';
 
 /** RegistryClientOptions configures a RegistryClient; every field is optional. */
 export interface RegistryClientOptions {
@@ -98,8 +99,11 @@ export class RegistryClient implements Resolver {
     const perRegistry = options.perRegistryConcurrency ?? 8;
     const now = options.now ?? Date.now;
     this.now = now;
-    this.log = options.log;
-    this.warn = options.warn ?? options.log;
+    // Log and warning lines quote server text: never let its control characters reach a terminal.
+    const log = options.log;
+    const warn = options.warn ?? options.log;
+    this.log = log && ((line) => log(stripControl(line)));
+    this.warn = warn && ((line) => warn(stripControl(line)));
     this.verifyDigests = options.verifyDigests ?? false;
     this.mirrors = options.mirrors ?? [];
     this.dispatchers = new DispatcherSet({
@@ -123,31 +127,37 @@ export class RegistryClient implements Resolver {
     this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(options.log ? { log: options.log } : {}) });
   }
 
-  /** resolve returns the current digest of `ref`; a ref with a digest is fetched by digest and verified. */
-  resolve(ref: ImageReference): Promise<ResolvedImage> {
-    const key = `${ref.domain}/${ref.path}|${ref.digest ?? `tag:${ref.tag ?? 'latest'}`}`;
+  /**
+   * resolve returns the current digest of `ref`; a ref with a digest is fetched by digest and
+   * verified. With `platforms` the kind and platform list come from the body, never from HEAD.
+   */
+  resolve(ref: ImageReference, options: ResolveOptions = {}): Promise<ResolvedImage> {
+    const needPlatforms = options.platforms === true;
+    const key = `${ref.domain}/${ref.path}|${ref.digest ?? `tag:${ref.tag ?? 'latest'}`}|${needPlatforms ? 'body' : 'head'}`;
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.doResolve(ref).finally(() => this.inflight.delete(key));
+      pending = this.doResolve(ref, needPlatforms).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
   }
 
-  private async doResolve(ref: ImageReference): Promise<ResolvedImage> {
+  private async doResolve(ref: ImageReference, needPlatforms: boolean): Promise<ResolvedImage> {
     const reference = ref.digest ?? ref.tag ?? 'latest';
+    const where = `registry ${this.endpoint(ref).registry}: ${ref.toString()}`;
     // HEAD's digest header cannot be checked without the bytes: with verifyDigests, GET and hash.
-    if (this.verifyDigests) return toResolved(await this.getManifest(ref, reference));
+    if (this.verifyDigests) return toResolved(await this.getManifest(ref, reference), where);
     const head = await this.tryHead(ref, reference);
     if (head && ref.digest && head.digest !== ref.digest) {
       this.log?.(`registry ${this.endpoint(ref).registry}: HEAD ${ref.toString()} said ${head.digest}; verifying by GET`);
-    } else if (head && !isIndexMediaType(head.mediaType)) {
+    } else if (head && !isIndexMediaType(head.mediaType) && !needPlatforms) {
       return { digest: head.digest, mediaType: head.mediaType };
     } else if (head) {
-      // An index: fetch it by the digest HEAD gave, so a tag moving in between cannot mix answers.
-      return toResolved(await this.getManifest(ref, head.digest));
+      // An index (or the platforms matter and HEAD's Content-Type cannot be checked): read the body
+      // by the digest HEAD gave, so a tag moving in between cannot mix answers.
+      return toResolved(await this.getManifest(ref, head.digest), where);
     }
-    return toResolved(await this.getManifest(ref, reference));
+    return toResolved(await this.getManifest(ref, reference), where);
   }
 
   /** tryHead HEADs a manifest; undefined means "GET instead" (failed, no or invalid digest, unknown type). */
@@ -162,8 +172,11 @@ export class RegistryClient implements Resolver {
     }
     const digest = header(response.headers, 'docker-content-digest');
     const mediaType = bareMediaType(header(response.headers, 'content-type'));
-    if (!isValidDigest(digest) || !isKnownManifestMediaType(mediaType) || mediaType === undefined) {
-      const what = isValidDigest(digest) ? `media type ${JSON.stringify(mediaType ?? '')}` : `${digest === undefined ? 'no' : 'an invalid'} Docker-Content-Digest`;
+    // Only a sha256 digest is recorded; any other algorithm is replaced by the sha256 of the bytes.
+    if (!isSha256Digest(digest) || !isKnownManifestMediaType(mediaType) || mediaType === undefined) {
+      const what = isSha256Digest(digest) ? `media type ${JSON.stringify(mediaType ?? '')}`
+        : isValidDigest(digest) ? `a ${digestAlgorithm(digest)} Docker-Content-Digest (the sha256 of the bytes is recorded)`
+          : `${digest === undefined ? 'no' : 'an invalid'} Docker-Content-Digest`;
       this.log?.(`registry ${registry}: HEAD ${ref.toString()} gave ${what}; falling back to GET`);
       return undefined;
     }
@@ -177,7 +190,7 @@ export class RegistryClient implements Resolver {
     const ok = response.status >= 200 && response.status < 300;
     if (!ok && !(options.fallbackToGet && response.status !== 429)) throw this.fail(ref, response);
     const digest = header(response.headers, 'docker-content-digest');
-    if (ok && isValidDigest(digest)) {
+    if (ok && isSha256Digest(digest)) {
       const size = Number(header(response.headers, 'content-length'));
       const mediaType = bareMediaType(header(response.headers, 'content-type'));
       return { digest, ...(mediaType ? { mediaType } : {}), ...(Number.isFinite(size) && size > 0 ? { size } : {}) };
@@ -187,16 +200,20 @@ export class RegistryClient implements Resolver {
     return { digest: got.digest, mediaType: got.mediaType, size: got.bytes.length };
   }
 
-  /** getManifest GETs a manifest by tag or digest; the digest is that of the exact bytes and is verified when asked by digest. */
+  /**
+   * getManifest GETs a manifest by tag or digest. The result's digest is always the sha256 of the
+   * exact bytes; when asked by digest (of any algorithm) the bytes are verified against it first.
+   */
   async getManifest(ref: ImageReference, reference: string = ref.digest ?? ref.tag ?? 'latest'): Promise<ManifestResult> {
     const byDigest = reference.includes(':');
     if (byDigest) assertDigest(reference, `registry ${this.endpoint(ref).registry}: ${ref.toString()}`);
     const response = await this.manifestRequest(ref, 'GET', reference);
     if (response.status < 200 || response.status >= 300) throw this.fail(ref, response);
     const where = `registry ${this.endpoint(ref).registry}: ${ref.toString()}`;
-    const digest = computeDigest(response.body, byDigest ? digestAlgorithm(reference) : 'sha256');
-    if (byDigest && digest !== reference) {
-      throw new PinError('DIGEST_MISMATCH', `${where}: asked for ${reference} but the manifest served hashes to ${digest}`);
+    const digest = computeDigest(response.body, 'sha256');
+    const asked = byDigest && digestAlgorithm(reference) !== 'sha256' ? computeDigest(response.body, digestAlgorithm(reference)) : digest;
+    if (byDigest && asked !== reference) {
+      throw new PinError('DIGEST_MISMATCH', `${where}: asked for ${reference} but the manifest served hashes to ${asked}`);
     }
     const claimed = header(response.headers, 'docker-content-digest');
     if (claimed !== undefined && claimed !== digest && (!isValidDigest(claimed) || digestAlgorithm(claimed) === digestAlgorithm(digest))) {
@@ -253,8 +270,8 @@ export class RegistryClient implements Resolver {
   }
 }
 
-function toResolved(manifest: ManifestResult): ResolvedImage {
+function toResolved(manifest: ManifestResult, where: string): ResolvedImage {
   const resolved: ResolvedImage = { digest: manifest.digest, mediaType: manifest.mediaType };
-  if (isIndexMediaType(manifest.mediaType)) resolved.platforms = indexPlatforms(manifest.json);
+  if (isIndexMediaType(manifest.mediaType)) resolved.platforms = indexPlatforms(manifest.json, where);
   return resolved;
 }

@@ -16,6 +16,11 @@ export function isValidDigest(text: string | undefined): text is string {
   return length !== undefined && hex.length === length && /^[0-9a-f]+$/.test(hex);
 }
 
+/** isSha256Digest reports whether text is a valid `sha256:<64 hex>` digest (the only kind digestpin records). */
+export function isSha256Digest(text: string | undefined): text is string {
+  return isValidDigest(text) && text.startsWith('sha256:');
+}
+
 /** digestAlgorithm returns the algorithm part of a valid digest. */
 export function digestAlgorithm(digest: string): string {
   return digest.slice(0, digest.indexOf(':'));

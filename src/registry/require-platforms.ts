@@ -1,10 +1,11 @@
 import { PinError } from '../errors.js';
 import type { ImageReference } from '../reference/types.js';
+import { findPlatform, parsePlatform } from './platform.js';
 import type { PlatformDigest, ResolvedImage, Resolver } from './types.js';
 
-/** isPlatform reports whether a string looks like `os/arch` or `os/arch/variant` (`linux/arm64/v8`). */
+/** isPlatform reports whether a string looks like `os/arch` or `os/arch/variant` (`linux/arm64/v8`), each part `[a-z0-9._-]`. */
 export function isPlatform(value: string): boolean {
-  return /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(value);
+  return parsePlatform(value) !== undefined;
 }
 
 /** parsePlatformList parses `linux/amd64,linux/arm64` (validating each `os/arch[/variant]`). */
@@ -19,11 +20,14 @@ export function parsePlatformList(value: string): string[] {
   return platforms;
 }
 
-/** missingPlatforms says what a resolved image lacks, or undefined when every required platform is there. */
+/**
+ * missingPlatforms says what a resolved image lacks, or undefined when every required platform
+ * is there; platforms are compared after containerd's normalisation (`linux/arm64` = `linux/arm64/v8`).
+ */
 export function missingPlatforms(required: string[], mediaType: string | undefined, platforms: PlatformDigest[] | Record<string, string> | undefined): string | undefined {
   if (!platforms) return `is a single-platform manifest${mediaType ? ` (${mediaType})` : ''}, not an index with ${required.join(', ')}`;
   const have = Array.isArray(platforms) ? platforms.map((p) => p.platform) : Object.keys(platforms);
-  const lacking = required.filter((r) => !have.includes(r));
+  const lacking = required.filter((r) => findPlatform(r, have) === undefined);
   return lacking.length ? `lacks ${lacking.join(', ')} (has ${have.join(', ') || 'none'})` : undefined;
 }
 
@@ -36,7 +40,7 @@ export class RequirePlatformsResolver implements Resolver {
 
   /** resolve delegates, then checks the platforms (PLATFORM_MISSING names what is missing). */
   async resolve(ref: ImageReference): Promise<ResolvedImage> {
-    const result = await this.inner.resolve(ref);
+    const result = await this.inner.resolve(ref, { platforms: true });
     const problem = missingPlatforms(this.required, result.mediaType, result.platforms);
     if (problem) throw new PinError('PLATFORM_MISSING', `${ref.toString()} ${problem}`);
     return result;

@@ -17,8 +17,17 @@ export interface ResolvedImage {
   platforms?: PlatformDigest[];
 }
 
+/** ResolveOptions say what a caller needs beyond the digest. */
+export interface ResolveOptions {
+  /**
+   * platforms: the caller needs the manifest's kind and platform list, so it is read from the
+   * body (GET by digest) rather than taken from a HEAD's Content-Type, which a registry may get wrong.
+   */
+  platforms?: boolean;
+}
+
 /** Resolver turns an image reference into the digest it currently points to. */
 export interface Resolver {
   /** resolve asks for the current digest of `ref` (by tag, or verifies `ref.digest`). */
-  resolve(ref: ImageReference): Promise<ResolvedImage>;
+  resolve(ref: ImageReference, options?: ResolveOptions): Promise<ResolvedImage>;
 }

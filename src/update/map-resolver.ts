@@ -1,7 +1,7 @@
 import { PinError } from '../errors.js';
 import { lockKey } from '../pipeline/resolve.js';
 import type { ImageReference } from '../reference/types.js';
-import type { ResolvedImage, Resolver } from '../registry/types.js';
+import type { ResolvedImage, ResolveOptions, Resolver } from '../registry/types.js';
 
 /**
  * MapResolver answers from digests resolved earlier in the same run, so the
@@ -25,9 +25,9 @@ export class RecordingResolver implements Resolver {
 
   constructor(private readonly inner: Resolver) {}
 
-  /** resolve delegates and records. */
-  async resolve(ref: ImageReference): Promise<ResolvedImage> {
-    const result = await this.inner.resolve(ref);
+  /** resolve delegates (with the caller's options) and records. */
+  async resolve(ref: ImageReference, options?: ResolveOptions): Promise<ResolvedImage> {
+    const result = await this.inner.resolve(ref, options);
     this.seen.set(lockKey(ref), result);
     return result;
   }

@@ -39,6 +39,13 @@ describe('readProvenance', () => {
     });
   });
 
+  it('strips control characters from labels and the created field (issue 11 item 10)', async () => {
+    const source = fakeSource();
+    const config = source.blob({ created: '2026\u001b[2J-01-02', config: { Labels: { 'org.opencontainers.image.version': '1.0\u0007\u009b31m\u202e', 'org.opencontainers.image.revision': '\u001b]0;x\u0007abc' } } });
+    const digest = source.manifest({ config: { digest: config } });
+    expect(await readProvenance(source, ref, digest)).toEqual({ version: '1.031m', revision: ']0;xabc', created: '2026[2J-01-02' });
+  });
+
   it('prefers the created label over the config created field, and skips empty labels', async () => {
     const source = fakeSource();
     const config = source.blob({ created: '1970-01-01T00:00:00Z', config: { Labels: { 'org.opencontainers.image.created': '2026-05-05', 'org.opencontainers.image.version': '' } } });

@@ -253,7 +253,7 @@ describe.concurrent('no secret is printed by pin --json, list --json and drift -
     const wrongFile = await write(dir, 'wrong.yaml', withSecretData(dockerConfigJsonSecret({ name: 'wrong' }, logins(() => fresh('alice', 'drift')))));
     for (const format of ['json', 'text', 'markdown', 'sarif', 'github']) {
       const failed = await cli(['drift', '--format', format, '-v', '--fail-on', 'error', ...tls(dir), '--pull-secret', wrongFile], { cwd: dir });
-      expect(failed.code).toBe(1);
+      expect(failed.code).toBe(2); // checks that could not be made exit 2 (issue 11 item 21)
       expect(failed.stdout).toContain('default/wrong');
       expectClean(failed);
     }

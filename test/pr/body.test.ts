@@ -49,6 +49,14 @@ describe('renderCommitMessage', () => {
       '',
     ].join('\n'));
   });
+  it('strips control characters from image labels (issue 11 item 10) in the commit message and the body', () => {
+    const hostile = { ...nginx, explanation: 'new version: 1.0 \u001b]8;;https://evil\u0007click\u001b]8;;\u0007 \u009b2J\u202e gnp.exe\r\n@team' };
+    const message = renderCommitMessage([hostile]);
+    const body = renderBody([hostile]);
+    for (const text of [message, body]) expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(message).toContain('  new version: 1.0 ]8;;https://evilclick]8;; 2J gnp.exe @team\n');
+    expect(body).toContain('new version: 1.0 \\]8;;https://evilclick\\]8;; 2J gnp.exe @&#8203;team');
+  });
 });
 
 describe('renderBody', () => {

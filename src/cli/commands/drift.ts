@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../../config.js';
-import { checkDrift } from '../../drift/check.js';
+import { checkDrift, notCheckedCount } from '../../drift/check.js';
 import { DRIFT_FORMATS, renderDrift, type DriftFormat } from '../../drift/format.js';
 import type { DriftReport } from '../../drift/types.js';
 import { applyDrift } from '../../drift/update-lock.js';
@@ -21,6 +21,8 @@ export interface DriftCliOptions extends RegistryCliOptions {
   include: string[];
   exclude: string[];
   requirePlatforms?: string;
+  allowErrors?: boolean;
+  allowEmpty?: boolean;
 }
 
 const FAIL_CLASSES = ['moved', 'vanished', 'error'] as const;
@@ -32,6 +34,7 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = path.resolve(io.cwd, opts.lock);
   const lock = await readLock(lockFile, { required: true });
+  const requirePlatforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
   const context = await createRegistryContext(opts, config, io);
   let report: DriftReport;
   try {
@@ -41,7 +44,9 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
       concurrency: opts.concurrency,
       explain: opts.explain,
       verify: opts.verifyDigests,
-      requirePlatforms: opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined,
+      requirePlatforms,
+      // A digest goes into the lock, or passes a platform check, only once its bytes were fetched and hashed.
+      verifyMoved: Boolean(opts.updateLock || requirePlatforms),
     });
   } finally {
     await context.close();
@@ -51,6 +56,23 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   if (opts.updateLock && report.moved.length > 0) {
     await writeLock(lockFile, applyDrift(lock, report, (io.now?.() ?? new Date()).toISOString()));
     writeLine(io.stderr, `digestpin: recorded ${report.moved.length} moved tag(s) in ${opts.lock}`);
+  }
+  return driftExitCode(report, failOn, opts, io);
+}
+
+/**
+ * driftExitCode: a check that could not be made is never success (exit 2 unless --allow-errors),
+ * nor is a lock with nothing to check (exit 2 unless --allow-empty); otherwise --fail-on decides.
+ */
+function driftExitCode(report: DriftReport, failOn: Array<(typeof FAIL_CLASSES)[number]>, opts: DriftCliOptions, io: CliIO): number {
+  const notChecked = notCheckedCount(report);
+  if (report.checked === 0) {
+    writeLine(io.stderr, `digestpin: warning: nothing to check: ${opts.lock} has no ${opts.include.length || opts.exclude.length ? 'entry matching --include/--exclude' : 'entries'}${opts.allowEmpty ? '' : ' (pass --allow-empty if that is expected)'}`);
+    if (!opts.allowEmpty) return ExitCode.error;
+  }
+  if (notChecked > 0) {
+    writeLine(io.stderr, `digestpin: ${notChecked} of ${report.checked} locked tag(s) could not be checked${opts.allowErrors ? ' (--allow-errors)' : ''}`);
+    if (!opts.allowErrors) return ExitCode.error;
   }
   const counts = { moved: report.moved.length, vanished: report.vanished.length, error: report.errors.length };
   return failOn.some((c) => counts[c] > 0) ? ExitCode.changes : ExitCode.ok;

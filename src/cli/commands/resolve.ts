@@ -2,8 +2,10 @@ import { loadConfig } from '../../config.js';
 import { PinError, errorMessage, isPinError } from '../../errors.js';
 import { parseReference } from '../../reference/index.js';
 import type { ImageReference } from '../../reference/types.js';
+import { findPlatform } from '../../registry/platform.js';
 import { isPlatform } from '../../registry/require-platforms.js';
-import type { ResolvedImage } from '../../registry/types.js';
+import { stripControl } from '../../sanitize.js';
+import type { ResolvedImage, ResolveOptions } from '../../registry/types.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
@@ -30,11 +32,12 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   const context = await createRegistryContext(opts, config, io);
   let outcomes: Outcome[];
   try {
-    outcomes = await Promise.all(inputs.map((input) => resolveOne(input, context.client)));
+    // --platform needs the platform list, so it is read from the manifest body, not a HEAD's Content-Type.
+    outcomes = await Promise.all(inputs.map((input) => resolveOne(input, context.client, { platforms: Boolean(opts.platform) })));
   } finally {
     await context.close();
   }
-  for (const o of outcomes) if (o.error) writeLine(io.stderr, `error: ${o.input}: ${o.error}`);
+  for (const o of outcomes) if (o.error) writeLine(io.stderr, stripControl(`error: ${o.input}: ${o.error}`));
   const ok = outcomes.filter((o) => o.result);
   const platformErrors = opts.platform ? ok.filter((o) => !platformDigest(o.result!, opts.platform!)) : [];
   for (const o of platformErrors) {
@@ -45,17 +48,19 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   return outcomes.some((o) => o.error) || platformErrors.length > 0 ? ExitCode.error : ExitCode.ok;
 }
 
-async function resolveOne(input: string, resolver: { resolve(ref: ImageReference): Promise<ResolvedImage> }): Promise<Outcome> {
+async function resolveOne(input: string, resolver: { resolve(ref: ImageReference, options?: ResolveOptions): Promise<ResolvedImage> }, options: ResolveOptions): Promise<Outcome> {
   try {
     const ref = parseReference(input);
-    return { input, ref, result: await resolver.resolve(ref) };
+    return { input, ref, result: await resolver.resolve(ref, options) };
   } catch (error) {
     return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : errorMessage(error) };
   }
 }
 
+/** platformDigest finds the wanted platform's manifest, matching as containerd does (`linux/arm64` = `linux/arm64/v8`). */
 function platformDigest(result: ResolvedImage, platform: string): string | undefined {
-  return result.platforms?.find((p) => p.platform === platform)?.digest;
+  const match = findPlatform(platform, (result.platforms ?? []).map((p) => p.platform));
+  return result.platforms?.find((p) => p.platform === match)?.digest;
 }
 
 function printText(o: Outcome, io: CliIO, platform?: string): void {
