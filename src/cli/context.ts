@@ -43,7 +43,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     insecureRegistries: [...config.insecureRegistries, ...opts.insecureRegistry],
     mirrors: [...config.registryMirrors, ...opts.registryMirror].map(parseMirror),
     concurrency: opts.concurrency,
-    timeouts: { connectMs: Math.min(timeoutMs, 10_000), headersMs: timeoutMs, bodyMs: timeoutMs },
+    timeouts: { connectMs: Math.min(timeoutMs, 10_000), headersMs: timeoutMs, bodyMs: timeoutMs, totalMs: timeoutMs },
     retry: { attempts: opts.retries + 1 },
     env: io.env,
     userAgent: USER_AGENT,

@@ -104,6 +104,7 @@ export class Transport {
     const response = await this.send(req, url, auth);
     if (response.status !== 401 && response.status !== 403) return { response, sent: auth.kind !== 'none' };
     const challenges = parseChallenges(response.headers['www-authenticate']);
+    if (challenges.length > 0 && response.url.origin !== url.origin) throw foreignChallenge(req.endpoint, url, response.url, req.reference);
     const bearer = findChallenge(challenges, 'bearer');
     const known = this.repoScopes(req.endpoint);
     const asked = new Set(this.scopesFor(req, findChallenge(ping.challenges, 'bearer')));
@@ -184,7 +185,12 @@ export class Transport {
 
   private readPing(response: HttpResponse, endpoint: Endpoint, reference: string, url: URL): Ping {
     const base = url.origin;
-    if (response.status === 401) return { base, challenges: parseChallenges(response.headers['www-authenticate']) };
+    if (response.status === 401) {
+      const challenges = parseChallenges(response.headers['www-authenticate']);
+      // The ping is shared by every repository of the host: a foreign origin must not choose its realm.
+      if (challenges.length > 0 && response.url.origin !== base) throw foreignChallenge(endpoint, url, response.url, reference);
+      return { base, challenges };
+    }
     if (response.status === 429 || response.status >= 500) {
       throw registryError({
         registry: endpoint.registry, reference, method: 'GET', url: response.url, status: response.status, body: response.body,
@@ -249,6 +255,18 @@ export class Transport {
     }
     return error;
   }
+}
+
+/**
+ * foreignChallenge is the REDIRECT error for a 401/403 challenge that came from another origin
+ * than the registry's own after a redirect (issue 11 item 1): answering it would send the
+ * registry's credential to a realm the redirect target chose.
+ */
+function foreignChallenge(endpoint: Endpoint, asked: URL, answered: URL, reference: string): PinError {
+  return new PinError(
+    'REDIRECT',
+    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them (reference ${reference})`,
+  );
 }
 
 function repoKey(endpoint: Endpoint): string {
