@@ -51,12 +51,33 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     log,
     warn: (line) => writeLine(io.stderr, `digestpin: ${line}`),
   });
+  // Issue 11 item 9: whatever is printed from now on (reports, --json, -v, errors) may quote
+  // server text; it passes through the client's scrubber, which knows every secret it handled.
+  io.stdout = scrubbingStream(io.stdout, (text) => client.scrub(text));
+  io.stderr = scrubbingStream(io.stderr, (text) => client.scrub(text));
   return {
     client,
     keychain,
     usePullSecretsFromTree: (scanned) => routing.route(scanned),
     close: () => client.close(),
   };
+}
+
+/** scrubbingStream wraps a stream so every string or Buffer written to it is scrubbed first. */
+function scrubbingStream<S extends NodeJS.WritableStream>(stream: S, scrub: (text: string) => string): S {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const scrubbed = (chunk: unknown, ...rest: unknown[]): boolean => {
+    if (typeof chunk === 'string') return write(scrub(chunk), ...rest);
+    if (Buffer.isBuffer(chunk)) return write(Buffer.from(scrub(chunk.toString('utf8')), 'utf8'), ...rest);
+    return write(chunk, ...rest);
+  };
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') return scrubbed;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 async function readCa(file: string): Promise<string> {

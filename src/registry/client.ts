@@ -7,7 +7,7 @@ import { MANIFEST_BODY_MAX } from './body.js';
 import { assertDigest, computeDigest, digestAlgorithm, isValidDigest } from './digest.js';
 import { DEFAULT_TIMEOUTS, DispatcherSet, type Timeouts } from './dispatchers.js';
 import { endpointFor, hostPolicy, type Endpoint, type Mirror } from './endpoint.js';
-import { registryError, type RegistryError } from './errors.js';
+import { registryError, scrubSecrets, type RegistryError } from './errors.js';
 import { header, HttpSender, type HttpResponse, type RequestEvent } from './http.js';
 import { Limiter } from './limiter.js';
 import { indexPlatforms, manifestMediaType, parseManifestJson, type ManifestJson } from './manifest.js';
@@ -98,8 +98,11 @@ export class RegistryClient implements Resolver {
     const perRegistry = options.perRegistryConcurrency ?? 8;
     const now = options.now ?? Date.now;
     this.now = now;
-    this.log = options.log;
-    this.warn = options.warn ?? options.log;
+    // Every line this client prints may quote server text: scrub it (issue 11 item 9).
+    const secrets = this.secrets;
+    const log = scrubbing(options.log, secrets);
+    this.log = log;
+    this.warn = scrubbing(options.warn ?? options.log, secrets);
     this.verifyDigests = options.verifyDigests ?? false;
     this.mirrors = options.mirrors ?? [];
     this.dispatchers = new DispatcherSet({
@@ -115,12 +118,16 @@ export class RegistryClient implements Resolver {
       userAgent: options.userAgent ?? 'digestpin',
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
-      ...(options.log ? { log: options.log } : {}),
+      ...(log ? { log } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
-    const secrets = this.secrets;
-    const tokens = new TokenService({ http, policy, now, secrets, ...(options.log ? { log: options.log } : {}) });
-    this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(options.log ? { log: options.log } : {}) });
+    const tokens = new TokenService({ http, policy, now, secrets, ...(log ? { log } : {}) });
+    this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(log ? { log } : {}) });
+  }
+
+  /** scrub removes every secret this client has handled (in any case or encoding) from text about to be printed. */
+  scrub(text: string): string {
+    return this.secrets.scrub(text);
   }
 
   /** resolve returns the current digest of `ref`; a ref with a digest is fetched by digest and verified. */
@@ -128,7 +135,9 @@ export class RegistryClient implements Resolver {
     const key = `${ref.domain}/${ref.path}|${ref.digest ?? `tag:${ref.tag ?? 'latest'}`}`;
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.doResolve(ref).finally(() => this.inflight.delete(key));
+      pending = this.doResolve(ref)
+        .catch((error: unknown) => Promise.reject(scrubSecrets(error, this.secrets.scrub)))
+        .finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
@@ -251,6 +260,10 @@ export class RegistryClient implements Resolver {
       scrub: this.secrets.scrub,
     });
   }
+}
+
+function scrubbing(log: ((line: string) => void) | undefined, secrets: KnownSecrets): ((line: string) => void) | undefined {
+  return log && ((line: string) => log(secrets.scrub(line)));
 }
 
 function toResolved(manifest: ManifestResult): ResolvedImage {

@@ -128,10 +128,15 @@ function shorten(text: string): string {
 
 /**
  * scrubSecrets replaces any occurrence of the given secrets in an error's message (a
- * server may echo what it was sent); it returns the same error for rethrowing.
+ * server may echo what it was sent), with a list or a scrub function such as
+ * KnownSecrets.scrub; it returns the same error for rethrowing.
  */
-export function scrubSecrets<E>(error: E, secrets: Array<string | undefined>): E {
+export function scrubSecrets<E>(error: E, secrets: Array<string | undefined> | ((text: string) => string)): E {
   if (!(error instanceof Error)) return error;
+  if (typeof secrets === 'function') {
+    error.message = secrets(error.message);
+    return error;
+  }
   for (const secret of secrets) {
     if (secret && secret.length >= 3 && error.message.includes(secret)) {
       error.message = error.message.split(secret).join('***');

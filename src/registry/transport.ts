@@ -87,14 +87,14 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof RegistryError) || (error.code !== 'UNAUTHORIZED' && error.code !== 'DENIED')) {
-          throw scrubSecrets(error, this.o.secrets.list());
+          throw scrubSecrets(error, this.o.secrets.scrub);
         }
         last = error;
       }
       tried.push(credential ? credential.source : 'anonymous');
       this.o.log?.(`registry ${req.endpoint.registry}: credential ${tried.at(-1)} was not accepted`);
     }
-    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), this.o.secrets.list());
+    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), this.o.secrets.scrub);
   }
 
   /** attempt sends the request with one credential, refreshing the token or widening scopes once. */
