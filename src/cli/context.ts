@@ -10,6 +10,7 @@ import type { ScannedFile } from '../pipeline/scan.js';
 import { parseMirror, RegistryClient } from '../registry/index.js';
 import { USER_AGENT } from '../version.js';
 import { writeLine, type CliIO } from './io.js';
+import { scrubbingStream } from './scrub-stream.js';
 import type { RegistryCliOptions } from './options.js';
 
 /** RegistryContext is a configured registry client plus its credential chain. */
@@ -61,23 +62,6 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     usePullSecretsFromTree: (scanned) => routing.route(scanned),
     close: () => client.close(),
   };
-}
-
-/** scrubbingStream wraps a stream so every string or Buffer written to it is scrubbed first. */
-function scrubbingStream<S extends NodeJS.WritableStream>(stream: S, scrub: (text: string) => string): S {
-  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  const scrubbed = (chunk: unknown, ...rest: unknown[]): boolean => {
-    if (typeof chunk === 'string') return write(scrub(chunk), ...rest);
-    if (Buffer.isBuffer(chunk)) return write(Buffer.from(scrub(chunk.toString('utf8')), 'utf8'), ...rest);
-    return write(chunk, ...rest);
-  };
-  return new Proxy(stream, {
-    get(target, property) {
-      if (property === 'write') return scrubbed;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 async function readCa(file: string): Promise<string> {

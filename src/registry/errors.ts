@@ -144,3 +144,15 @@ export function scrubSecrets<E>(error: E, secrets: Array<string | undefined> | (
   }
   return error;
 }
+
+/**
+ * foreignChallenge is the REDIRECT error for a 401/403 challenge that came from another origin
+ * than the registry's own after a redirect (issue 11 item 1): answering it would send the
+ * registry's credential to a realm the redirect target chose.
+ */
+export function foreignChallenge(endpoint: { registry: string }, asked: URL, answered: URL, reference: string): PinError {
+  return new PinError(
+    'REDIRECT',
+    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them (reference ${reference})`,
+  );
+}

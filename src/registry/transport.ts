@@ -3,7 +3,7 @@ import { PinError } from '../errors.js';
 import { ERROR_BODY_MAX } from './body.js';
 import { challengeScopes, findChallenge, parseChallenges, type Challenge } from './challenge.js';
 import type { Endpoint, HostPolicy } from './endpoint.js';
-import { RegistryError, registryError, scrubSecrets } from './errors.js';
+import { foreignChallenge, RegistryError, registryError, scrubSecrets } from './errors.js';
 import { header, isCertificateError, type HttpResponse, type HttpSender } from './http.js';
 import { retryAfterSeconds } from './retry.js';
 import type { TokenService } from './token.js';
@@ -255,18 +255,6 @@ export class Transport {
     }
     return error;
   }
-}
-
-/**
- * foreignChallenge is the REDIRECT error for a 401/403 challenge that came from another origin
- * than the registry's own after a redirect (issue 11 item 1): answering it would send the
- * registry's credential to a realm the redirect target chose.
- */
-function foreignChallenge(endpoint: Endpoint, asked: URL, answered: URL, reference: string): PinError {
-  return new PinError(
-    'REDIRECT',
-    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them (reference ${reference})`,
-  );
 }
 
 function repoKey(endpoint: Endpoint): string {
