@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { PinError } from './errors.js';
+import { isPinError, PinError } from './errors.js';
+import { parseMirror } from './registry/endpoint.js';
 import type { CustomImagePath, FinderOptions } from './finders/types.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
@@ -53,7 +54,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
     customImagePaths: (v.customImagePaths === undefined ? [] : list(v.customImagePaths, 'customImagePaths', fail)).map((p, i) => customPath(p, i, fail)),
-    registryMirrors: strings(v.registryMirrors, 'registryMirrors', fail),
+    registryMirrors: mirrors(strings(v.registryMirrors, 'registryMirrors', fail), fail),
     insecureRegistries: strings(v.insecureRegistries, 'insecureRegistries', fail),
     include: strings(v.include, 'include', fail),
     exclude: strings(v.exclude, 'exclude', fail),
@@ -75,6 +76,19 @@ function strings(value: unknown, key: string, fail: (w: string) => never): strin
   const items = list(value, key, fail);
   if (!items.every((s) => typeof s === 'string')) fail(`"${key}" must be a list of strings`);
   return items as string[];
+}
+
+/** mirrors checks each `registryMirrors` entry with the --registry-mirror grammar (issue 11 item 12). */
+function mirrors(specs: string[], fail: (w: string) => never): string[] {
+  specs.forEach((spec, i) => {
+    try {
+      parseMirror(spec);
+    } catch (error) {
+      if (!isPinError(error)) throw error;
+      fail(`registryMirrors[${i}]: ${error.message}`);
+    }
+  });
+  return specs;
 }
 
 function customPath(p: unknown, i: number, fail: (w: string) => never): CustomImagePath {

@@ -34,6 +34,9 @@ describe('.digestpin.yaml', () => {
     [{ customImagePaths: [{ path: 'spec.image' }] }, /customImagePaths\[0\]\.kind is required/],
     [{ customImagePaths: [{ kind: 'K', path: 'spec..image' }] }, /must look like spec\.containers\[\]\.image/],
     [{ registryMirrors: 'docker.io=x' }, /"registryMirrors" must be a list/],
+    // Issue 11 item 12: the same grammar as --registry-mirror, reported as a config error.
+    [{ registryMirrors: ['docker.io=mirror.local/hub?x=1'] }, /registryMirrors\[0\].*docker\.io=mirror\.local\/hub\?x=1/],
+    [{ registryMirrors: ['ghcr.io=m.example/ok', 'docker.io=mirror.local/../x'] }, /registryMirrors\[1\]/],
     [{ dockerfileCopyFrom: 'yes' }, /must be true or false/],
   ])('rejects %j with CONFIG_INVALID naming the key', (value, message) => {
     expect(() => validateConfig(value, 'c.yaml')).toThrow(message);

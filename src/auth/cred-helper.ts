@@ -20,6 +20,8 @@ export interface CredentialHelperOptions {
   env: Env;
   run?: HelperRunner | undefined;
   timeoutMs?: number | undefined;
+  /** log receives `-v` lines: a failing helper's first stderr line, scrubbed (never put in errors). */
+  log?: ((line: string) => void) | undefined;
 }
 
 // docker-credential-helpers credentials/error.go errCredentialsNotFoundMessage.
@@ -37,12 +39,14 @@ export class CredentialHelperClient {
   readonly #env: Env;
   readonly #run: HelperRunner;
   readonly #timeoutMs: number;
+  readonly #log: ((line: string) => void) | undefined;
   readonly #cache = new Map<string, Promise<HelperSecret | undefined>>();
 
   constructor(options: CredentialHelperOptions) {
     this.#env = options.env;
     this.#run = options.run ?? spawnHelperRunner();
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
+    this.#log = options.log;
   }
 
   /**
@@ -67,18 +71,20 @@ export class CredentialHelperClient {
   async #call(name: string, serverUrl: string, configuredBy: string): Promise<HelperSecret | undefined> {
     const program = `docker-credential-${name}`;
     const outcome = await this.#run(program, ['get'], serverUrl, { env: this.#env, timeoutMs: this.#timeoutMs });
-    return interpretOutcome(outcome, { program, serverUrl, configuredBy, timeoutMs: this.#timeoutMs });
+    return interpretOutcome(outcome, { program, serverUrl, configuredBy, timeoutMs: this.#timeoutMs, log: this.#log });
   }
 }
 
 /**
  * interpretOutcome maps a finished helper process to a secret, "none" or a
  * CREDENTIAL_HELPER error. Errors never include stdout, which carries the
- * secret on success; at most the first line of stderr is quoted.
+ * secret on success, nor stderr, which a helper may fill with it (issue 11
+ * item 9); the first stderr line goes to the `-v` log only, scrubbed of
+ * anything the helper printed on stdout.
  */
 export function interpretOutcome(
   outcome: HelperOutcome,
-  ctx: { program: string; serverUrl: string; configuredBy: string; timeoutMs: number },
+  ctx: { program: string; serverUrl: string; configuredBy: string; timeoutMs: number; log?: ((line: string) => void) | undefined },
 ): HelperSecret | undefined {
   const fail = (what: string): PinError =>
     new PinError('CREDENTIAL_HELPER', `${ctx.program} ${what} (configured by ${ctx.configuredBy})`);
@@ -96,10 +102,33 @@ export function interpretOutcome(
   }
   if (outcome.code !== 0) {
     if (NOT_FOUND.test(outcome.stdout) || NOT_FOUND.test(outcome.stderr)) return undefined;
-    const line = outcome.stderr.trim().split('\n')[0]?.slice(0, 200) ?? '';
-    throw fail(`get failed for ${ctx.serverUrl} (exit code ${String(outcome.code)}${line ? `: ${line}` : ''})`);
+    const line = outcome.stderr.trim().split('\n')[0] ?? '';
+    if (line) ctx.log?.(`${ctx.program} get for ${ctx.serverUrl} said on stderr: ${scrubHelperText(line, outcome.stdout).slice(0, 200)}`);
+    const hint = line ? '; -v shows its stderr' : '';
+    throw fail(`get failed for ${ctx.serverUrl} (exit code ${String(outcome.code)}${hint})`);
   }
   return parseHelperOutput(outcome.stdout, () => fail(`returned malformed output for ${ctx.serverUrl}`));
+}
+
+/**
+ * scrubHelperText removes from `text` every word the helper printed on stdout (where its
+ * secret lives), in any case and as base64, before the text is logged.
+ */
+export function scrubHelperText(text: string, stdout: string): string {
+  const words = new Set<string>();
+  try {
+    const parsed: unknown = JSON.parse(stdout);
+    if (isPlainObject(parsed)) for (const value of Object.values(parsed)) if (typeof value === 'string') words.add(value);
+  } catch {
+    // not JSON: every word of it counts
+  }
+  for (const word of stdout.split(/[\s"',:{}[\]]+/)) words.add(word);
+  const forms = [...words].filter((w) => w.length >= 3).flatMap((w) => [w, Buffer.from(w).toString('base64').replace(/=+$/, '')]);
+  let out = text;
+  for (const form of forms.sort((a, b) => b.length - a.length)) {
+    out = out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '***');
+  }
+  return out;
 }
 
 function parseHelperOutput(stdout: string, malformed: () => PinError): HelperSecret | undefined {

@@ -55,7 +55,7 @@ export interface DefaultKeychain extends Keychain {
  * CREDENTIAL_CONFIG if incomplete; files are read on first lookup.
  */
 export function defaultKeychain(options: DefaultKeychainOptions): DefaultKeychain {
-  const helpers = new CredentialHelperClient({ env: options.env, run: options.runHelper, timeoutMs: options.helperTimeoutMs });
+  const helpers = new CredentialHelperClient({ env: options.env, run: options.runHelper, timeoutMs: options.helperTimeoutMs, log: options.log });
   const files = options.pullSecretFiles ?? [];
   const fromFiles =
     files.length === 0

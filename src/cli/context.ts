@@ -10,6 +10,7 @@ import type { ScannedFile } from '../pipeline/scan.js';
 import { parseMirror, RegistryClient } from '../registry/index.js';
 import { USER_AGENT } from '../version.js';
 import { writeLine, type CliIO } from './io.js';
+import { scrubbingStream } from './scrub-stream.js';
 import type { RegistryCliOptions } from './options.js';
 
 /** RegistryContext is a configured registry client plus its credential chain. */
@@ -43,7 +44,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     insecureRegistries: [...config.insecureRegistries, ...opts.insecureRegistry],
     mirrors: [...config.registryMirrors, ...opts.registryMirror].map(parseMirror),
     concurrency: opts.concurrency,
-    timeouts: { connectMs: Math.min(timeoutMs, 10_000), headersMs: timeoutMs, bodyMs: timeoutMs },
+    timeouts: { connectMs: Math.min(timeoutMs, 10_000), headersMs: timeoutMs, bodyMs: timeoutMs, totalMs: timeoutMs },
     retry: { attempts: opts.retries + 1 },
     env: io.env,
     userAgent: USER_AGENT,
@@ -51,6 +52,10 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     log,
     warn: (line) => writeLine(io.stderr, `digestpin: ${line}`),
   });
+  // Issue 11 item 9: whatever is printed from now on (reports, --json, -v, errors) may quote
+  // server text; it passes through the client's scrubber, which knows every secret it handled.
+  io.stdout = scrubbingStream(io.stdout, (text) => client.scrub(text));
+  io.stderr = scrubbingStream(io.stderr, (text) => client.scrub(text));
   return {
     client,
     keychain,

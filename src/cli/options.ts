@@ -45,7 +45,7 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--insecure-registry <host[:port]>', 'allow plain HTTP and unverified TLS for this registry only (repeatable)', collect, [])
     .option('--registry-mirror <src=dst[/prefix]>', 'resolve references of registry SRC against DST (repeatable)', collect, [])
     .option('--concurrency <n>', 'registry requests in flight at once', positiveInt, 16)
-    .addOption(new Option('--timeout <seconds>', 'timeout for each registry request').argParser(positiveInt).default(30))
+    .addOption(new Option('--timeout <seconds>', 'deadline for each registry request: connect, headers and whole body (token and ping requests too)').argParser(positiveInt).default(30))
     .option('--retries <n>', 'retries on 429/5xx/network errors', nonNegativeInt, 3)
     .option('--verify-digests', "GET each manifest and hash its bytes instead of trusting HEAD's Docker-Content-Digest (same request count; GETs count against Docker Hub pull limits)")
     .option('-v, --verbose', 'log registry requests and the credential source used per registry (never secrets)', false)

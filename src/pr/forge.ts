@@ -140,6 +140,7 @@ export interface CreateForgeOptions extends DetectForgeOptions {
 export function createForge(options: CreateForgeOptions): Forge {
   const target = detectForge(options.remoteUrl, options);
   const { tokenSource, token } = findToken(target.kind, options.env);
+  checkApiTransport(target.apiUrl, tokenSource, options.env);
   if (target.kind === 'github') {
     const [owner = '', repo = ''] = target.repository.split('/');
     return createGitHubForge({ apiUrl: target.apiUrl, owner, repo, token, tokenSource, dispatcher: options.dispatcher });
@@ -147,6 +148,28 @@ export function createForge(options: CreateForgeOptions): Forge {
   return createGitLabForge({
     apiUrl: target.apiUrl, projectPath: target.repository, token, tokenSource, dispatcher: options.dispatcher,
   });
+}
+
+/** ALLOW_HTTP_ENV lets the token go to a plain-http API on loopback (a local stand-in forge in tests). */
+export const ALLOW_HTTP_ENV = 'DIGESTPIN_FORGE_ALLOW_HTTP';
+
+/**
+ * checkApiTransport refuses to send the forge token anywhere but https (issue 11 item 11):
+ * plain http only for a loopback API and only when ALLOW_HTTP_ENV=1 says so.
+ */
+function checkApiTransport(apiUrl: string, tokenSource: string, env: NodeJS.ProcessEnv): void {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new PinError('USAGE', `API URL ${redactUrlCredentials(apiUrl)} is not a URL`);
+  }
+  if (url.protocol === 'https:') return;
+  const where = `refusing to send ${tokenSource} to ${redactUrlCredentials(apiUrl)}`;
+  if (url.protocol !== 'http:') throw new PinError('USAGE', `${where}: the forge API must be https`);
+  const loopback = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
+  if (!loopback) throw new PinError('USAGE', `${where}: plain http would expose the token; use https (${ALLOW_HTTP_ENV}=1 is only for a loopback API)`);
+  if (env[ALLOW_HTTP_ENV] !== '1') throw new PinError('USAGE', `${where}: plain http; for a local stand-in forge on loopback set ${ALLOW_HTTP_ENV}=1`);
 }
 
 function findToken(kind: ForgeKind, env: NodeJS.ProcessEnv): { tokenSource: string; token: string } {

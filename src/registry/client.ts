@@ -8,7 +8,7 @@ import { MANIFEST_BODY_MAX } from './body.js';
 import { assertDigest, computeDigest, digestAlgorithm, isSha256Digest, isValidDigest } from './digest.js';
 import { DEFAULT_TIMEOUTS, DispatcherSet, type Timeouts } from './dispatchers.js';
 import { endpointFor, hostPolicy, type Endpoint, type Mirror } from './endpoint.js';
-import { registryError, type RegistryError } from './errors.js';
+import { registryError, scrubSecrets, type RegistryError } from './errors.js';
 import { header, HttpSender, type HttpResponse, type RequestEvent } from './http.js';
 import { Limiter } from './limiter.js';
 import { indexPlatforms, manifestMediaType, parseManifestJson, type ManifestJson } from './manifest.js';
@@ -99,11 +99,12 @@ export class RegistryClient implements Resolver {
     const perRegistry = options.perRegistryConcurrency ?? 8;
     const now = options.now ?? Date.now;
     this.now = now;
-    // Log and warning lines quote server text: never let its control characters reach a terminal.
-    const log = options.log;
-    const warn = options.warn ?? options.log;
-    this.log = log && ((line) => log(stripControl(line)));
-    this.warn = warn && ((line) => warn(stripControl(line)));
+    // Every line this client prints may quote server text: scrub secrets and control characters
+    // (issue 11 items 9 and 10).
+    const secrets = this.secrets;
+    const log = scrubbing(options.log, secrets);
+    this.log = log;
+    this.warn = scrubbing(options.warn ?? options.log, secrets);
     this.verifyDigests = options.verifyDigests ?? false;
     this.mirrors = options.mirrors ?? [];
     this.dispatchers = new DispatcherSet({
@@ -119,12 +120,16 @@ export class RegistryClient implements Resolver {
       userAgent: options.userAgent ?? 'digestpin',
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
-      ...(options.log ? { log: options.log } : {}),
+      ...(log ? { log } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
-    const secrets = this.secrets;
-    const tokens = new TokenService({ http, policy, now, secrets, ...(options.log ? { log: options.log } : {}) });
-    this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(options.log ? { log: options.log } : {}) });
+    const tokens = new TokenService({ http, policy, now, secrets, ...(log ? { log } : {}) });
+    this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(log ? { log } : {}) });
+  }
+
+  /** scrub removes every secret this client has handled (in any case or encoding) from text about to be printed. */
+  scrub(text: string): string {
+    return this.secrets.scrub(text);
   }
 
   /**
@@ -136,7 +141,9 @@ export class RegistryClient implements Resolver {
     const key = `${ref.domain}/${ref.path}|${ref.digest ?? `tag:${ref.tag ?? 'latest'}`}|${needPlatforms ? 'body' : 'head'}`;
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.doResolve(ref, needPlatforms).finally(() => this.inflight.delete(key));
+      pending = this.doResolve(ref, needPlatforms)
+        .catch((error: unknown) => Promise.reject(scrubSecrets(error, this.secrets.scrub)))
+        .finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
@@ -268,6 +275,12 @@ export class RegistryClient implements Resolver {
       scrub: this.secrets.scrub,
     });
   }
+}
+
+// Secrets are scrubbed before and after control characters go, so a secret split by an
+// injected control character cannot be joined back together by the stripping.
+function scrubbing(log: ((line: string) => void) | undefined, secrets: KnownSecrets): ((line: string) => void) | undefined {
+  return log && ((line: string) => log(secrets.scrub(stripControl(secrets.scrub(line)))));
 }
 
 function toResolved(manifest: ManifestResult, where: string): ResolvedImage {

@@ -4,15 +4,17 @@ import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 import type { HostPolicy } from './endpoint.js';
 
-/** Timeouts in milliseconds for connecting, for the response headers and between body chunks. */
+/** Timeouts in milliseconds for connecting, for the response headers, between body chunks, and for the whole exchange. */
 export interface Timeouts {
   connectMs?: number;
   headersMs?: number;
   bodyMs?: number;
+  /** totalMs is a deadline for one whole exchange (connect, headers and body), so a trickling server cannot stall a run. */
+  totalMs?: number;
 }
 
-/** DEFAULT_TIMEOUTS holds the timeout defaults (10 s connect, 30 s headers, 60 s body idle). */
-export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 };
+/** DEFAULT_TIMEOUTS holds the timeout defaults (10 s connect, 30 s headers, 60 s body idle, 120 s per exchange). */
+export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, totalMs: 120_000 };
 
 /** DispatcherOptions configures how connections are made when no dispatcher is injected. */
 export interface DispatcherOptions {

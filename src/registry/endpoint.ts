@@ -1,4 +1,5 @@
 import { PinError } from '../errors.js';
+import { anchoredRemoteName } from '../reference/grammar.js';
 import type { ImageReference } from '../reference/types.js';
 
 /** Mirror sends requests for registry `source` to `target` (`host[:port][/prefix]`). */
@@ -37,15 +38,24 @@ export function apiHost(registry: string): string {
   return canonicalRegistry(registry) === DOCKER_HUB ? DOCKER_HUB_API : registry.toLowerCase();
 }
 
-/** parseMirror parses a `SRC=DST[/prefix]` flag value (e.g. `docker.io=mirror.local:5000/hub`). */
+/**
+ * parseMirror parses a `SRC=DST[/prefix]` flag value (e.g. `docker.io=mirror.local:5000/hub`).
+ * The prefix becomes part of every request path, so it must be a repository path
+ * (distribution/reference `path-component`s): no `?`, `#`, `..`, `%` or upper case.
+ */
 export function parseMirror(spec: string): Mirror {
   const eq = spec.indexOf('=');
   const source = eq < 0 ? '' : spec.slice(0, eq).trim();
   const target = eq < 0 ? '' : spec.slice(eq + 1).trim().replace(/\/+$/, '');
   const hostRe = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d+)?$/i;
-  const targetHost = target.split('/')[0] ?? '';
-  if (!hostRe.test(source) || !hostRe.test(targetHost) || /\/\//.test(target)) {
+  const slash = target.indexOf('/');
+  const targetHost = slash < 0 ? target : target.slice(0, slash);
+  const prefix = slash < 0 ? undefined : target.slice(slash + 1);
+  if (!hostRe.test(source) || !hostRe.test(targetHost)) {
     throw new PinError('USAGE', `invalid mirror ${JSON.stringify(spec)}: expected SRC=DST[/prefix] with registry hosts, e.g. docker.io=mirror.local:5000/hub`);
+  }
+  if (prefix !== undefined && !anchoredRemoteName.test(prefix)) {
+    throw new PinError('USAGE', `invalid mirror ${JSON.stringify(spec)}: the prefix ${JSON.stringify(prefix)} must be a repository path (lower-case a-z0-9 components separated by "/", "." "_" "-" inside components; no "?", "#", "..", "%")`);
   }
   return { source: canonicalRegistry(source), target };
 }

@@ -128,14 +128,31 @@ function shorten(text: string): string {
 
 /**
  * scrubSecrets replaces any occurrence of the given secrets in an error's message (a
- * server may echo what it was sent); it returns the same error for rethrowing.
+ * server may echo what it was sent), with a list or a scrub function such as
+ * KnownSecrets.scrub; it returns the same error for rethrowing.
  */
-export function scrubSecrets<E>(error: E, secrets: Array<string | undefined>): E {
+export function scrubSecrets<E>(error: E, secrets: Array<string | undefined> | ((text: string) => string)): E {
   if (!(error instanceof Error)) return error;
+  if (typeof secrets === 'function') {
+    error.message = secrets(error.message);
+    return error;
+  }
   for (const secret of secrets) {
     if (secret && secret.length >= 3 && error.message.includes(secret)) {
       error.message = error.message.split(secret).join('***');
     }
   }
   return error;
+}
+
+/**
+ * foreignChallenge is the REDIRECT error for a 401/403 challenge that came from another origin
+ * than the registry's own after a redirect (issue 11 item 1): answering it would send the
+ * registry's credential to a realm the redirect target chose.
+ */
+export function foreignChallenge(endpoint: { registry: string }, asked: URL, answered: URL, reference: string): PinError {
+  return new PinError(
+    'REDIRECT',
+    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them (reference ${reference})`,
+  );
 }

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 import { PinError } from '../errors.js';
 import { ERROR_BODY_MAX, readCapped } from './body.js';
@@ -103,11 +103,16 @@ export class HttpSender {
       throw new PinError('REDIRECT', `registry ${hop.registry}: refusing redirect from ${redactUrl(hop.url)} to ${redactUrl(url)}${forRef(hop)}`);
     }
     const headers = { ...hop.headers };
+    const crossOrigin = url.origin !== hop.url.origin;
     // Credentials are for the origin that asked for them; a blob store or CDN on another
     // origin (host, port or scheme) must not see them (RFC 9110 section 15.4, GGCR transport).
-    if (url.origin !== hop.url.origin) delete headers['authorization'];
+    if (crossOrigin) delete headers['authorization'];
     // 303, and 301/302 after POST, turn into GET without a body (RFC 9110 section 15.4.4).
     const toGet = (response.status === 303 && hop.method !== 'HEAD') || (hop.method === 'POST' && response.status < 303);
+    // A 307/308 re-sends the body; ours is an OAuth2 form carrying a refresh token (issue 11 item 2).
+    if (crossOrigin && hop.body !== undefined && !toGet) {
+      throw new PinError('REDIRECT', `registry ${hop.registry}: refusing to re-send the ${hop.kind} request body (it carries a credential) from ${redactUrl(hop.url)} to another origin ${redactUrl(url)}${forRef(hop)}`);
+    }
     if (toGet) delete headers['content-type'];
     const next: HttpRequest = { ...hop, url, headers, method: toGet ? 'GET' : hop.method };
     if (toGet) delete next.body;
@@ -138,39 +143,60 @@ export class HttpSender {
     }
   }
 
-  /** exchange sends one HTTP request and reads its capped body. */
+  /**
+   * exchange sends one HTTP request and reads its capped body, all within `timeouts.totalMs`
+   * (issue 11 item 4: undici's timeouts are idle timeouts, which a server sending one byte
+   * at a time never trips). A request that hits the deadline is not retried.
+   */
   private async exchange(hop: HttpRequest): Promise<HttpResponse> {
     const redacted = redactUrl(hop.url);
     this.o.stats.count(hop.registry, hop.kind);
     this.o.onRequest?.({ registry: hop.registry, method: hop.method, kind: hop.kind, url: redacted });
-    const res = await request(hop.url, {
-      method: hop.method,
-      headers: { 'user-agent': this.o.userAgent, ...hop.headers },
-      ...(hop.body === undefined ? {} : { body: hop.body }),
-      dispatcher: this.o.dispatchers.for(hop.url),
-      // undici closes the connection after a HEAD unless told not to (nodejs/undici#258, #1858):
-      // without this every HEAD paid a new TCP (and TLS) handshake.
-      ...(hop.method === 'HEAD' ? { reset: false } : {}),
-      headersTimeout: this.o.timeouts.headersMs,
-      bodyTimeout: this.o.timeouts.bodyMs,
-    });
-    const ok = res.statusCode >= 200 && res.statusCode < 300;
-    let body: Buffer = Buffer.alloc(0);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.o.timeouts.totalMs);
+    let phase: 'headers' | 'body' = 'headers';
+    try {
+      const res = await request(hop.url, {
+        method: hop.method,
+        headers: { 'user-agent': this.o.userAgent, ...hop.headers },
+        ...(hop.body === undefined ? {} : { body: hop.body }),
+        dispatcher: this.o.dispatchers.for(hop.url),
+        // undici closes the connection after a HEAD unless told not to (nodejs/undici#258, #1858):
+        // without this every HEAD paid a new TCP (and TLS) handshake.
+        ...(hop.method === 'HEAD' ? { reset: false } : {}),
+        headersTimeout: this.o.timeouts.headersMs,
+        bodyTimeout: this.o.timeouts.bodyMs,
+        signal: deadline.signal,
+      });
+      phase = 'body';
+      const body = await this.readBody(hop, res);
+      this.o.log?.(`registry ${hop.registry}: ${hop.method} ${redacted} -> ${res.statusCode}`);
+      return { status: res.statusCode, headers: res.headers, body, url: hop.url, method: hop.method };
+    } catch (error) {
+      if (!deadline.signal.aborted || error instanceof PinError) throw error;
+      const seconds = this.o.timeouts.totalMs / 1000;
+      throw new PinError('TIMEOUT', `registry ${hop.registry}: ${hop.method} ${redacted} timed out (${phase}): not complete after ${seconds}s${forRef(hop)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** readBody reads an answer's body: nothing for HEAD, at most maxBodyBytes for a success, ERROR_BODY_MAX otherwise. */
+  private async readBody(hop: HttpRequest, res: Dispatcher.ResponseData): Promise<Buffer> {
     if (hop.method === 'HEAD') {
       await res.body.dump();
-    } else {
-      const limit = ok ? hop.maxBodyBytes : ERROR_BODY_MAX;
-      const declared = Number(header(res.headers, 'content-length'));
-      if (ok && declared > limit) {
-        res.body.destroy();
-        throw this.tooLarge(hop, limit);
-      }
-      const read = await readCapped(res.body, limit);
-      if (read.truncated && ok) throw this.tooLarge(hop, limit);
-      body = read.bytes;
+      return Buffer.alloc(0);
     }
-    this.o.log?.(`registry ${hop.registry}: ${hop.method} ${redacted} -> ${res.statusCode}`);
-    return { status: res.statusCode, headers: res.headers, body, url: hop.url, method: hop.method };
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    const limit = ok ? hop.maxBodyBytes : ERROR_BODY_MAX;
+    const declared = Number(header(res.headers, 'content-length'));
+    if (ok && declared > limit) {
+      res.body.destroy();
+      throw this.tooLarge(hop, limit);
+    }
+    const read = await readCapped(res.body, limit);
+    if (read.truncated && ok) throw this.tooLarge(hop, limit);
+    return read.bytes;
   }
 
   private tooLarge(hop: HttpRequest, limit: number): PinError {

@@ -80,7 +80,11 @@ export class TokenService {
     return { token: fetched.token, cached: false };
   }
 
-  /** checkRealm requires an https realm unless the registry may use plain http (INSECURE_REALM). */
+  /**
+   * checkRealm requires an https realm. Plain http is allowed only when both the registry and
+   * the realm's own host may use it (insecure or loopback): the credential travels to the
+   * realm, so the registry's exemption alone must not send it in cleartext elsewhere.
+   */
   private checkRealm(req: TokenRequest): URL {
     let realm: URL;
     try {
@@ -89,10 +93,11 @@ export class TokenService {
       throw new PinError('TOKEN_ERROR', `registry ${req.registry}: bearer challenge realm ${JSON.stringify(req.realm)} is not a URL`);
     }
     if (realm.protocol === 'https:') return realm;
-    if (realm.protocol === 'http:' && this.o.policy.allowHttp(req.host)) return realm;
+    if (realm.protocol === 'http:' && this.o.policy.allowHttp(req.host) && this.o.policy.allowHttp(realm.host)) return realm;
+    const hint = realm.protocol === 'http:' && this.o.policy.allowHttp(req.host) ? realm.host : req.registry;
     throw new PinError(
       'INSECURE_REALM',
-      `registry ${req.registry}: refusing to send credentials to non-https token realm ${redactUrl(realm)} (mark the registry insecure to allow it)`,
+      `registry ${req.registry}: refusing to send credentials to non-https token realm ${redactUrl(realm)} (mark it insecure with --insecure-registry ${hint} to allow it)`,
     );
   }
 

@@ -3,7 +3,7 @@ import { PinError } from '../errors.js';
 import { ERROR_BODY_MAX } from './body.js';
 import { challengeScopes, findChallenge, parseChallenges, type Challenge } from './challenge.js';
 import type { Endpoint, HostPolicy } from './endpoint.js';
-import { RegistryError, registryError, scrubSecrets } from './errors.js';
+import { foreignChallenge, RegistryError, registryError, scrubSecrets } from './errors.js';
 import { header, isCertificateError, type HttpResponse, type HttpSender } from './http.js';
 import { retryAfterSeconds } from './retry.js';
 import type { TokenService } from './token.js';
@@ -87,14 +87,14 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof RegistryError) || (error.code !== 'UNAUTHORIZED' && error.code !== 'DENIED')) {
-          throw scrubSecrets(error, this.o.secrets.list());
+          throw scrubSecrets(error, this.o.secrets.scrub);
         }
         last = error;
       }
       tried.push(credential ? credential.source : 'anonymous');
       this.o.log?.(`registry ${req.endpoint.registry}: credential ${tried.at(-1)} was not accepted`);
     }
-    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), this.o.secrets.list());
+    throw scrubSecrets(this.authFailure(req, tried, found.length === 0, last), this.o.secrets.scrub);
   }
 
   /** attempt sends the request with one credential, refreshing the token or widening scopes once. */
@@ -104,6 +104,7 @@ export class Transport {
     const response = await this.send(req, url, auth);
     if (response.status !== 401 && response.status !== 403) return { response, sent: auth.kind !== 'none' };
     const challenges = parseChallenges(response.headers['www-authenticate']);
+    if (challenges.length > 0 && response.url.origin !== url.origin) throw foreignChallenge(req.endpoint, url, response.url, req.reference);
     const bearer = findChallenge(challenges, 'bearer');
     const known = this.repoScopes(req.endpoint);
     const asked = new Set(this.scopesFor(req, findChallenge(ping.challenges, 'bearer')));
@@ -184,7 +185,12 @@ export class Transport {
 
   private readPing(response: HttpResponse, endpoint: Endpoint, reference: string, url: URL): Ping {
     const base = url.origin;
-    if (response.status === 401) return { base, challenges: parseChallenges(response.headers['www-authenticate']) };
+    if (response.status === 401) {
+      const challenges = parseChallenges(response.headers['www-authenticate']);
+      // The ping is shared by every repository of the host: a foreign origin must not choose its realm.
+      if (challenges.length > 0 && response.url.origin !== base) throw foreignChallenge(endpoint, url, response.url, reference);
+      return { base, challenges };
+    }
     if (response.status === 429 || response.status >= 500) {
       throw registryError({
         registry: endpoint.registry, reference, method: 'GET', url: response.url, status: response.status, body: response.body,

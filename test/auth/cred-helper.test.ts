@@ -70,12 +70,24 @@ describe('CredentialHelperClient with real helper scripts', () => {
     });
   });
 
-  it('reports a failing helper with its exit code and stderr, never its stdout', async () => {
+  // Issue 11 item 9: a helper may put its secret on stderr too; the error quotes neither stream.
+  it('reports a failing helper with its exit code, never its stdout or stderr', async () => {
     const { dir, env } = await helperDir();
     await writeScript(dir, 'docker-credential-dpt-fail', 'cat >/dev/null; echo "stdout-secret-XYZ"; echo "keychain locked" >&2; exit 3');
     const err = await new CredentialHelperClient({ env }).get('dpt-fail', 'r.io', CONFIGURED).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'CREDENTIAL_HELPER', message: `docker-credential-dpt-fail get failed for r.io (exit code 3: keychain locked) (configured by ${CONFIGURED})` });
+    expect(err).toMatchObject({ code: 'CREDENTIAL_HELPER', message: `docker-credential-dpt-fail get failed for r.io (exit code 3; -v shows its stderr) (configured by ${CONFIGURED})` });
     expect(String((err as Error).message)).not.toContain('stdout-secret-XYZ');
+  });
+
+  it('logs the first stderr line of a failing helper, scrubbed of what it printed on stdout', async () => {
+    const { dir, env } = await helperDir();
+    const b64 = Buffer.from('stdout-secret-XYZ').toString('base64');
+    await writeScript(dir, 'docker-credential-dpt-fail', `cat >/dev/null; echo '{"Secret":"stdout-secret-XYZ"}'; echo "locked: STDOUT-SECRET-XYZ ${b64}" >&2; exit 3`);
+    const lines: string[] = [];
+    await new CredentialHelperClient({ env, log: (l) => lines.push(l) }).get('dpt-fail', 'r.io', CONFIGURED).catch(() => undefined);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('docker-credential-dpt-fail get for r.io said on stderr: locked: *** ***');
+    expect(lines[0]).not.toMatch(/stdout-secret|c3Rkb3V0/i);
   });
 
   it('rejects malformed output without echoing it', async () => {

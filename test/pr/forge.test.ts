@@ -88,6 +88,31 @@ describe('createForge', () => {
   });
 });
 
+// Issue 11 item 11: the forge token must not travel in cleartext. Plain http is refused unless
+// the API is on loopback *and* DIGESTPIN_FORGE_ALLOW_HTTP=1 says so (a local stand-in forge).
+describe('createForge over plain http', () => {
+  it.each([
+    ['https://git.example.org/group/app.git', { apiUrl: 'http://git.example.org/api/v4' }, { GITLAB_TOKEN: 't' }, /GITLAB_TOKEN .*http:\/\/git\.example\.org\/api\/v4/],
+    ['http://git.example.org:8080/group/app.git', { forge: 'gitlab' as const }, { GITLAB_TOKEN: 't' }, /refusing to send GITLAB_TOKEN/],
+    ['git@github.com:a/b.git', { apiUrl: 'http://127.0.0.1:8080/api/v3' }, { GITHUB_TOKEN: 't' }, /DIGESTPIN_FORGE_ALLOW_HTTP=1/],
+    ['git@github.com:a/b.git', { apiUrl: 'http://ghe.example:80/api/v3' }, { GITHUB_TOKEN: 't', DIGESTPIN_FORGE_ALLOW_HTTP: '1' }, /only for a loopback/],
+    ['git@github.com:a/b.git', { apiUrl: 'ftp://127.0.0.1/api/v3' }, { GITHUB_TOKEN: 't', DIGESTPIN_FORGE_ALLOW_HTTP: '1' }, /https/],
+  ])('refuses %s with %j', (remoteUrl, options, env, message) => {
+    let error: unknown;
+    try {
+      createForge({ remoteUrl, ...options, env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'USAGE' });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each(['http://127.0.0.1:8080/api/v3', 'http://localhost:8080/api/v3', 'http://[::1]:8080/api/v3'])('allows loopback %s when DIGESTPIN_FORGE_ALLOW_HTTP=1', (apiUrl) => {
+    expect(createForge({ remoteUrl: 'git@github.com:a/b.git', apiUrl, env: { GITHUB_TOKEN: 't', DIGESTPIN_FORGE_ALLOW_HTTP: '1' } }).kind).toBe('github');
+  });
+});
+
 describe('redact', () => {
   it('removes URL userinfo and listed secrets, longest first', () => {
     expect(redactUrlCredentials("fatal: https://x-access-token:abc@github.com/a/b.git and ssh://git@h/x"))

@@ -175,12 +175,20 @@ describe('bearer token exchange', () => {
     expect(error.message).toContain('http://auth.example/token');
   });
 
-  it('allows an http realm for an insecure registry', async () => {
+  it('allows an http realm when the registry and the realm host are both insecure', async () => {
     const pool = ctx.pool(ORIGIN);
     pingChallenge(pool, 'Bearer realm="http://auth.example/token",service="reg.example"');
     ctx.pool('http://auth.example').intercept({ path: tokenPath, method: 'GET' }).reply(200, '{"token":"T"}');
     headExpecting('T').intercept(pool);
-    await expect(ctx.client({ insecureRegistries: ['reg.example'] }).resolve(ref)).resolves.toMatchObject({ digest: imageDigest });
+    await expect(ctx.client({ insecureRegistries: ['reg.example', 'auth.example'] }).resolve(ref)).resolves.toMatchObject({ digest: imageDigest });
+  });
+
+  // Issue 11 item 3: the registry's exemption said nothing about the realm's host.
+  it('refuses an http realm on another host when only the registry is insecure (INSECURE_REALM)', async () => {
+    pingChallenge(ctx.pool(ORIGIN), 'Bearer realm="http://auth.example/token",service="reg.example"');
+    const error = await rejection(ctx.client({ insecureRegistries: ['reg.example'] }).resolve(ref));
+    expect(error).toMatchObject({ code: 'INSECURE_REALM' });
+    expect(error.message).toContain('--insecure-registry auth.example');
   });
 
   it('POSTs an identity token as an OAuth2 refresh token', async () => {

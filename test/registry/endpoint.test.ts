@@ -9,10 +9,18 @@ describe('parseMirror', () => {
     ['docker.io=mirror.local:5000', { source: 'docker.io', target: 'mirror.local:5000' }],
     ['docker.io=mirror.local:5000/hub', { source: 'docker.io', target: 'mirror.local:5000/hub' }],
     ['index.docker.io=m.example/a/b/', { source: 'docker.io', target: 'm.example/a/b' }],
+    ['docker.io=m.example/hub_mirror/dh-1.x', { source: 'docker.io', target: 'm.example/hub_mirror/dh-1.x' }],
     ['ghcr.io=[::1]:5000/ghcr', { source: 'ghcr.io', target: '[::1]:5000/ghcr' }],
   ])('%s', (spec, expected) => expect(parseMirror(spec)).toEqual(expected));
 
-  it.each(['docker.io', '=mirror', 'docker.io=', 'docker.io=https://mirror', 'a b=c', 'docker.io=mirror//x'])('rejects %j', (spec) => {
+  // Issue 11 item 12: the prefix is pasted into the request path, so `?`, `#`, `..`, `%2e`
+  // or upper case would change which URL is asked; it must be a repository path.
+  it.each([
+    'docker.io', '=mirror', 'docker.io=', 'docker.io=https://mirror', 'a b=c', 'docker.io=mirror//x',
+    'docker.io=mirror.local/hub?x=1', 'docker.io=mirror.local/hub#frag', 'docker.io=mirror.local/../v2/other',
+    'docker.io=mirror.local/hub/..', 'docker.io=mirror.local/./hub', 'docker.io=mirror.local/%2e%2e/x', 'docker.io=mirror.local/Hub',
+    'docker.io=mirror.local/-hub', 'docker.io=mirror.local/hub\\x', 'docker.io=mirror.local/hub x',
+  ])('rejects %j', (spec) => {
     let error: unknown;
     try {
       parseMirror(spec);

@@ -173,6 +173,45 @@ describe('redirects', () => {
   });
 });
 
+// Issue 11 items 1 and 2: a redirect target must not pick where credentials go.
+describe('challenges and bodies across origins', () => {
+  const ctx = useMockAgent();
+  const keychain = { lookup: async () => [{ source: 'test creds', username: 'u', password: 'pw-secret' }], describe: () => 'test' };
+  const evilChallenge = { headers: { 'www-authenticate': 'Bearer realm="https://evil.example/token",service="evil"' } };
+
+  it('refuses a Bearer challenge from the origin a manifest request was redirected to (REDIRECT, both hosts named)', async () => {
+    const pool = ctx.pool(ORIGIN);
+    pingOpen(pool);
+    pool.intercept(HEAD).reply(307, '', { headers: { location: 'https://evil.example/v2/team/app/manifests/v1' } });
+    ctx.pool('https://evil.example').intercept(HEAD).reply(401, '', evilChallenge);
+    const error = await rejection(ctx.client({ keychain }).resolve(ref));
+    expect(error).toMatchObject({ code: 'REDIRECT' });
+    expect(error.message).toContain('evil.example');
+    expect(error.message).toContain('reg.example');
+  });
+
+  it('refuses a ping redirected to another origin that answers a challenge, and does not cache it', async () => {
+    const pool = ctx.pool(ORIGIN);
+    pool.intercept({ path: '/v2/', method: 'GET' }).reply(302, '', { headers: { location: 'https://evil.example/v2/' } }).times(2);
+    ctx.pool('https://evil.example').intercept({ path: '/v2/', method: 'GET' }).reply(401, '', evilChallenge).times(2);
+    const client = ctx.client({ keychain });
+    expect(await rejection(client.resolve(ref))).toMatchObject({ code: 'REDIRECT' });
+    // Asked again: pinged again (a failure is not cached), refused again.
+    expect(await rejection(client.resolve(testRef('reg.example', 'team/other', { tag: 'v1' })))).toMatchObject({ code: 'REDIRECT' });
+  });
+
+  it.each([307, 308])('refuses to re-POST an identity token on a cross-origin %i from the token endpoint', async (status) => {
+    const pool = ctx.pool(ORIGIN);
+    pingChallenge(pool, 'Bearer realm="https://reg.example/token",service="reg"');
+    pool.intercept({ path: '/token', method: 'POST' }).reply(status, '', { headers: { location: 'https://evil.example/token' } });
+    const tokenChain = { lookup: async () => [{ source: 'test token', identityToken: 'refresh-secret' }], describe: () => 'test' };
+    const error = await rejection(ctx.client({ keychain: tokenChain }).resolve(ref));
+    expect(error).toMatchObject({ code: 'REDIRECT' });
+    expect(error.message).toContain('https://evil.example/token');
+    expect(error.message).not.toContain('refresh-secret');
+  });
+});
+
 describe('body caps', () => {
   const ctx = useMockAgent();
 
