@@ -1,6 +1,7 @@
 import { authJsonKeychain } from './auth-json.js';
 import { CredentialHelperClient } from './cred-helper.js';
 import { dockerConfigKeychain } from './docker-config.js';
+import { legacyDockercfgKeychain } from './dockercfg.js';
 import { envKeychain } from './env-keychain.js';
 import type { Env, LogFn, ReadTextFile } from './inject.js';
 import { loadPullSecretFiles, secretsKeychain, type PullSecret } from './kube-secret.js';
@@ -45,7 +46,8 @@ export interface DefaultKeychain extends Keychain {
  *    tree, then `--pull-secret` files. Matched exactly as kubelet matches, and
  *    every matching credential is tried in order until the registry accepts one.
  * 2. `DIGESTPIN_AUTH_<n>_*` environment variables.
- * 3. Docker config.json: credHelpers, credsStore, then auths.
+ * 3. Docker: `$DOCKER_AUTH_CONFIG` auths, then config.json credHelpers,
+ *    credsStore, auths; then the legacy `~/.dockercfg`.
  * 4. Podman/containers auth.json.
  * 5. Anonymous.
  *
@@ -67,6 +69,7 @@ export function defaultKeychain(options: DefaultKeychainOptions): DefaultKeychai
   const rest: Keychain[] = [
     envKeychain(options.env),
     dockerConfigKeychain({ ...common, configDir: options.dockerConfigDir }),
+    legacyDockercfgKeychain(common),
     authJsonKeychain({ ...common, authFile: options.authFile, platform: options.platform, uid: options.uid }),
     anonymousKeychain,
   ];

@@ -94,6 +94,21 @@ describe('defaultKeychain precedence', () => {
     expect(await setup().users('docker.io')).toEqual([]);
   });
 
+  it('DOCKER_AUTH_CONFIG → config.json → ~/.dockercfg → auth.json (issue 15)', async () => {
+    const files = memFs({
+      [DOCKER]: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('from-docker:pw') } } }),
+      '/home/u/.dockercfg': JSON.stringify({ 'https://ghcr.io/v1/': { auth: b64('from-dockercfg:pw') }, 'quay.io': { auth: b64('dockercfg-quay:pw') } }),
+      [PODMAN]: JSON.stringify({ auths: { 'quay.io': { auth: b64('from-podman:pw') }, 'registry.local': { auth: b64('podman-local:pw') } } }),
+    });
+    const users = async (registry: string, env: Record<string, string> = {}) =>
+      (await defaultKeychain({ env: { XDG_RUNTIME_DIR: '/run/user/1000', ...env }, homedir: HOME, readFile: files, platform: 'linux' })
+        .lookup(target(registry, 'org/app'))).map((c) => c.username);
+    expect(await users('ghcr.io', { DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('from-env:pw') } } }) })).toEqual(['from-env']);
+    expect(await users('ghcr.io')).toEqual(['from-docker']);
+    expect(await users('quay.io')).toEqual(['dockercfg-quay']);
+    expect(await users('registry.local')).toEqual(['podman-local']);
+  });
+
   it('uses docker credHelpers before reading auth.json', async () => {
     const s = setup();
     expect(await s.users('gcr.io')).toEqual(['from-helper']);
@@ -128,7 +143,7 @@ describe('defaultKeychain precedence', () => {
       'auth ghcr.io: using secret ci/regcred (pull.yaml)',
       `auth quay.io: using docker config auths["quay.io"] (${DOCKER})`,
       'auth docker.io: no credentials found, anonymous (searched pull secret files (pull.yaml) → env DIGESTPIN_AUTH_* (0 entries) → ' +
-        `docker config (${DOCKER}) → auth.json (${PODMAN}, /home/u/.config/containers/auth.json) → anonymous)`,
+        `docker config (${DOCKER}) → legacy .dockercfg (/home/u/.dockercfg) → auth.json (${PODMAN}, /home/u/.config/containers/auth.json) → anonymous)`,
     ]);
     expect(s.lines.join('\n')).not.toMatch(/pw|tok/);
   });
