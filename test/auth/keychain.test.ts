@@ -5,7 +5,9 @@ import { anonymousKeychain, chainKeychains, lazyKeychain, unionKeychains } from 
 import { makeCredential } from '../../src/auth/credential.js';
 import type { HelperRunner } from '../../src/auth/process-runner.js';
 import type { Keychain } from '../../src/auth/types.js';
-import { b64, memFs, target } from './fakes.js';
+import { b64, memFs, target, tempDir } from './fakes.js';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const fixed = (name: string, sources: string[]): Keychain & { calls: number } => {
   const kc = {
@@ -107,6 +109,24 @@ describe('defaultKeychain precedence', () => {
     expect(await users('ghcr.io')).toEqual(['from-docker']);
     expect(await users('quay.io')).toEqual(['dockercfg-quay']);
     expect(await users('registry.local')).toEqual(['podman-local']);
+  });
+
+  it('credential provider plugins join the pull-secret tier after the secrets, ahead of env (kubelet union)', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'p'), '#!/bin/sh\n');
+    await chmod(join(dir, 'bin', 'p'), 0o755);
+    await writeFile(join(dir, 'c.yaml'), 'apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n' +
+      '- {name: p, matchImages: ["ghcr.io", "*.io"], defaultCacheDuration: 0s, apiVersion: credentialprovider.kubelet.k8s.io/v1}\n');
+    const run = (_file: string, _args: string[], input: string) => {
+      const registry = (JSON.parse(input) as { image: string }).image.split('/')[0]!;
+      return Promise.resolve({ kind: 'exit' as const, code: 0, stderr: '',
+        stdout: JSON.stringify({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Registry', auth: { [registry]: { username: 'from-plugin', password: 'pw' } } }) });
+    };
+    const s = setup({ pullSecretFiles: ['pull.yaml'], credentialProviders: { configPath: join(dir, 'c.yaml'), binDir: join(dir, 'bin'), run } }, ENV);
+    expect(await s.users('ghcr.io')).toEqual(['from-secret', 'from-plugin']);
+    expect(await s.users('quay.io')).toEqual(['from-plugin']);
+    expect(s.keychain.describe()).toMatch(/^pull secret files \(pull.yaml\) \+ credential provider plugins \(.*c.yaml\) → env/);
   });
 
   it('uses docker credHelpers before reading auth.json', async () => {
