@@ -91,6 +91,7 @@ function providerError(spec: ProviderSpec, configPath: string, what: string): Pi
 class PluginProvider {
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<ProviderResponse>>();
+  readonly #byRegistry = new Map<string, Promise<ProviderResponse>>();
   #skipLogged = false;
 
   constructor(
@@ -116,16 +117,29 @@ class PluginProvider {
       this.#skipLogged = true;
       return [];
     }
+    // Images of one registry wait for a call already running for that registry, so a
+    // Registry- or Global-keyed answer serves them all (kubelet runs them in parallel).
+    const same = this.#inflight.get(image);
+    if (same) return (await same).auth;
+    const registry = registryOf(image);
+    const earlier = this.#byRegistry.get(registry);
+    if (earlier) await earlier.then(() => undefined, () => undefined);
     const cached = this.#cached(image);
     if (cached) return cached;
     let pending = this.#inflight.get(image);
     if (!pending) {
-      pending = this.#exec(image).finally(() => this.#inflight.delete(image));
+      const call = this.#exec(image).then((response) => {
+        this.#store(image, response);
+        return response;
+      });
+      pending = call.finally(() => {
+        this.#inflight.delete(image);
+        if (this.#byRegistry.get(registry) === pending) this.#byRegistry.delete(registry);
+      });
       this.#inflight.set(image, pending);
+      this.#byRegistry.set(registry, pending);
     }
-    const response = await pending;
-    this.#store(image, response);
-    return response.auth;
+    return (await pending).auth;
   }
 
   /** #cached looks the image up under its Image, Registry and Global keys, in that order. */

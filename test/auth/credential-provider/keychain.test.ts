@@ -143,6 +143,12 @@ describe('credentialProviderKeychain: caching (cacheKeyType, cacheDuration)', ()
     expect(s.calls.length).toBe(2);
   });
 
+  it('runs the plugin once for concurrent lookups of images of one registry when the answer is Registry-keyed', async () => {
+    const s = await setup([{ name: 'p', matchImages: ['*.io'] }], counting({ cacheKeyType: 'Registry', cacheDuration: '1h' }));
+    await Promise.all([s.lookup('r.io', 'a'), s.lookup('r.io', 'b'), s.lookup('r.io', 'c'), s.lookup('q.io', 'a')]);
+    expect(s.calls.length).toBe(2);
+  });
+
   it('runs the plugin once for concurrent lookups of one image', async () => {
     const s = await setup([{ name: 'p', matchImages: ['*.io'] }], counting({ cacheKeyType: 'Image', cacheDuration: '0s' }));
     await Promise.all([s.lookup('r.io', 'a'), s.lookup('r.io', 'a'), s.lookup('r.io', 'a')]);
