@@ -19,6 +19,10 @@ export interface DigestpinConfig {
   exclude: string[];
   /** dockerfileCopyFrom also pins `COPY --from=<image>` in Dockerfiles. */
   dockerfileCopyFrom: boolean;
+  /** imageCredentialProviderConfig is the kubelet CredentialProviderConfig path, resolved against the config file's directory. */
+  imageCredentialProviderConfig?: string;
+  /** imageCredentialProviderBinDir is the plugin directory, resolved against the config file's directory. */
+  imageCredentialProviderBinDir?: string;
 }
 
 const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
@@ -49,7 +53,8 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
-  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom']);
+  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom',
+    'imageCredentialProviderConfig', 'imageCredentialProviderBinDir']);
   if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
@@ -59,7 +64,17 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     include: strings(v.include, 'include', fail),
     exclude: strings(v.exclude, 'exclude', fail),
     dockerfileCopyFrom: v.dockerfileCopyFrom === true,
+    ...providerPath(v, 'imageCredentialProviderConfig', source, fail),
+    ...providerPath(v, 'imageCredentialProviderBinDir', source, fail),
   };
+}
+
+/** providerPath reads an optional path key, relative to the config file's directory. */
+function providerPath(v: Record<string, unknown>, key: string, source: string, fail: (w: string) => never): Record<string, string> {
+  const value = v[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'string' || value === '') return fail(`"${key}" must be a path`);
+  return { [key]: path.resolve(path.dirname(path.resolve(source)), value) };
 }
 
 /** finderOptionsFor combines the config file with command-line finder flags. */

@@ -30,6 +30,7 @@ export type ErrorCode =
   // credentials
   | 'CREDENTIAL_HELPER'
   | 'CREDENTIAL_CONFIG'
+  | 'CREDENTIAL_PROVIDER'
   // pinning / lock
   | 'REWRITE_CONFLICT'
   | 'LOCK_INVALID'

@@ -25,6 +25,16 @@ describe('.digestpin.yaml', () => {
     expect(finderOptionsFor(config, {})).toEqual({ customPaths: config.customImagePaths, dockerfileCopyFrom: true });
   });
 
+  it('resolves the credential provider paths against the config file directory (issue 15)', async () => {
+    const dir = await tempDir();
+    await fs.mkdir(path.join(dir, 'ci'));
+    await fs.writeFile(path.join(dir, 'ci', 'pin.yaml'), 'imageCredentialProviderConfig: kubelet/providers.yaml\nimageCredentialProviderBinDir: /usr/libexec/kubernetes/kubelet-plugins\n');
+    expect(await loadConfig(dir, 'ci/pin.yaml')).toMatchObject({
+      imageCredentialProviderConfig: path.join(dir, 'ci', 'kubelet', 'providers.yaml'),
+      imageCredentialProviderBinDir: '/usr/libexec/kubernetes/kubelet-plugins',
+    });
+  });
+
   it('an explicit --config that does not exist is an error', async () => {
     await expect(loadConfig(await tempDir(), 'nope.yaml')).rejects.toSatisfy((e) => isPinError(e, 'CONFIG_INVALID'));
   });
@@ -38,6 +48,7 @@ describe('.digestpin.yaml', () => {
     [{ registryMirrors: ['docker.io=mirror.local/hub?x=1'] }, /registryMirrors\[0\].*docker\.io=mirror\.local\/hub\?x=1/],
     [{ registryMirrors: ['ghcr.io=m.example/ok', 'docker.io=mirror.local/../x'] }, /registryMirrors\[1\]/],
     [{ dockerfileCopyFrom: 'yes' }, /must be true or false/],
+    [{ imageCredentialProviderConfig: 3 }, /"imageCredentialProviderConfig" must be a path/],
   ])('rejects %j with CONFIG_INVALID naming the key', (value, message) => {
     expect(() => validateConfig(value, 'c.yaml')).toThrow(message);
   });

@@ -25,7 +25,7 @@ export interface AuthJsonKeychainOptions {
  * An explicit `--authfile` or `REGISTRY_AUTH_FILE` is the only file read (as
  * containers/image `getAuthFilePaths` does for a user-specified path);
  * otherwise the primary `${XDG_RUNTIME_DIR}/containers/auth.json`
- * (`~/.config/containers/auth.json` on macOS and Windows), then
+ * (`~/.config/containers/auth.json` on every OS but Linux), then
  * `${XDG_CONFIG_HOME:-~/.config}/containers/auth.json`. Docker's config.json,
  * which podman also reads, is left to the docker keychain.
  */
@@ -34,7 +34,8 @@ export function authJsonPaths(options: AuthJsonKeychainOptions): { paths: string
   if (explicit) return { paths: [explicit], explicit: true };
   const platform = options.platform ?? process.platform;
   const paths: string[] = [];
-  if (platform === 'darwin' || platform === 'win32') {
+  // containers/image getPathToAuthWithOS: only Linux has XDG_RUNTIME_DIR and /run/containers/<uid>.
+  if (platform !== 'linux') {
     paths.push(join(options.homedir, '.config', 'containers', 'auth.json'));
   } else if (options.env.XDG_RUNTIME_DIR) {
     paths.push(join(options.env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));

@@ -1,6 +1,8 @@
 import { authJsonKeychain } from './auth-json.js';
 import { CredentialHelperClient } from './cred-helper.js';
+import { credentialProviderKeychain, type ProviderRunner } from './credential-provider/keychain.js';
 import { dockerConfigKeychain } from './docker-config.js';
+import { legacyDockercfgKeychain } from './dockercfg.js';
 import { envKeychain } from './env-keychain.js';
 import type { Env, LogFn, ReadTextFile } from './inject.js';
 import { loadPullSecretFiles, secretsKeychain, type PullSecret } from './kube-secret.js';
@@ -16,6 +18,8 @@ export interface DefaultKeychainOptions {
   dockerConfigDir?: string | undefined;
   /** authFile is `--authfile FILE` (instead of $REGISTRY_AUTH_FILE or the default auth.json files). */
   authFile?: string | undefined;
+  /** credentialProviders is `--image-credential-provider-config` and `-bin-dir`: kubelet exec plugins. */
+  credentialProviders?: { configPath: string; binDir: string; run?: ProviderRunner | undefined; timeoutMs?: number | undefined } | undefined;
   env: Env;
   homedir: string;
   readFile: ReadTextFile;
@@ -42,10 +46,14 @@ export interface DefaultKeychain extends Keychain {
  * has a credential for a registry wins; later sources are not read:
  *
  * 1. Kubernetes pull secrets: the workload's own imagePullSecrets found in the
- *    tree, then `--pull-secret` files. Matched exactly as kubelet matches, and
- *    every matching credential is tried in order until the registry accepts one.
+ *    tree, then `--pull-secret` files, then what the kubelet credential
+ *    provider plugins answer (the node's keyring, after the pod's secrets as
+ *    kubelet's UnionDockerKeyring orders them). Matched exactly as kubelet
+ *    matches, and every matching credential is tried in order until the
+ *    registry accepts one.
  * 2. `DIGESTPIN_AUTH_<n>_*` environment variables.
- * 3. Docker config.json: credHelpers, credsStore, then auths.
+ * 3. Docker: `$DOCKER_AUTH_CONFIG` auths, then config.json credHelpers,
+ *    credsStore, auths; then the legacy `~/.dockercfg`.
  * 4. Podman/containers auth.json.
  * 5. Anonymous.
  *
@@ -63,16 +71,20 @@ export function defaultKeychain(options: DefaultKeychainOptions): DefaultKeychai
       : lazyKeychain(`pull secret files (${files.join(', ')})`, async () =>
           secretsKeychain(await loadPullSecretFiles(files, options.readFile)),
         );
+  const plugins = options.credentialProviders
+    ? credentialProviderKeychain({ ...options.credentialProviders, env: options.env, log: options.log })
+    : undefined;
   const common = { env: options.env, homedir: options.homedir, readFile: options.readFile, helpers, log: options.log };
   const rest: Keychain[] = [
     envKeychain(options.env),
     dockerConfigKeychain({ ...common, configDir: options.dockerConfigDir }),
+    legacyDockercfgKeychain(common),
     authJsonKeychain({ ...common, authFile: options.authFile, platform: options.platform, uid: options.uid }),
     anonymousKeychain,
   ];
   const logChoice = choiceLogger(options.log);
   const build = (workload: readonly PullSecret[]): Keychain => {
-    const secretTier = [...(workload.length > 0 ? [secretsKeychain(workload)] : []), ...(fromFiles ? [fromFiles] : [])];
+    const secretTier = [...(workload.length > 0 ? [secretsKeychain(workload)] : []), ...(fromFiles ? [fromFiles] : []), ...(plugins ? [plugins] : [])];
     const chain = chainKeychains([...(secretTier.length > 0 ? [unionKeychains(secretTier)] : []), ...rest]);
     return {
       async lookup(target: AuthTarget): Promise<Credential[]> {

@@ -67,16 +67,26 @@ export function dockerServerKey(registry: string): string {
   return isDockerHub(registry) ? DOCKER_HUB_SERVER_URL : registry;
 }
 
+/** DOCKER_AUTH_CONFIG_ENV is docker/cli's (>= 28.2) variable holding a config.json document. */
+export const DOCKER_AUTH_CONFIG_ENV = 'DOCKER_AUTH_CONFIG';
+
 /**
  * dockerConfigKeychain reads docker's config.json lazily (once) and looks a
  * registry up in go-containerregistry authn/keychain.go order: the helper from
  * `credHelpers[registry]`, else `credsStore`; then `auths`. Unlike docker,
  * `auths` is still consulted when the helper has no credential. A missing file
  * means no credentials; a malformed one is CREDENTIAL_CONFIG.
+ *
+ * A non-empty `$DOCKER_AUTH_CONFIG` is consulted first, as docker/cli's
+ * GetCredentialsStore puts it in front of the helper and file stores; only its
+ * `auths` count (docker ignores helpers there). Unlike docker, which silently
+ * drops a malformed value, it is CREDENTIAL_CONFIG naming the variable.
  */
 export function dockerConfigKeychain(options: DockerConfigKeychainOptions): Keychain {
   const path = dockerConfigPath(options);
+  const envText = options.env[DOCKER_AUTH_CONFIG_ENV];
   let loaded: Promise<DockerConfigFile | undefined> | undefined;
+  let fromEnv: DockerConfigFile | undefined;
   const load = () =>
     (loaded ??= readOptionalFile(options.readFile, path).then((text) => {
       if (text === undefined) options.log?.(`docker config ${path} not found`);
@@ -84,12 +94,17 @@ export function dockerConfigKeychain(options: DockerConfigKeychainOptions): Keyc
     }));
   return {
     async lookup(target: AuthTarget): Promise<Credential[]> {
+      if (envText) {
+        fromEnv ??= parseDockerConfig(envText, DOCKER_AUTH_CONFIG_ENV);
+        const found = dockerAuthsCredentials(fromEnv, target, 'docker config');
+        if (found.length > 0) return found;
+      }
       const config = await load();
       if (!config) return [];
       const fromHelper = await helperCredential(config, target, options);
-      return fromHelper ? [fromHelper] : authsCredentials(config, target);
+      return fromHelper ? [fromHelper] : dockerAuthsCredentials(config, target, 'docker config');
     },
-    describe: () => `docker config (${path})`,
+    describe: () => `${envText ? `${DOCKER_AUTH_CONFIG_ENV}, then ` : ''}docker config (${path})`,
   };
 }
 
@@ -114,12 +129,12 @@ async function helperCredential(
 }
 
 /**
- * authsCredentials returns the `auths` candidates, most specific first: an
+ * dockerAuthsCredentials returns the `auths` candidates, most specific first: an
  * exact `registry/repository` key (a go-containerregistry extension), the
  * exact registry key, then legacy URL keys whose host matches (docker/cli
  * fileStore.Get with ConvertToHostname); for Docker Hub any of its spellings.
  */
-function authsCredentials(config: DockerConfigFile, target: AuthTarget): Credential[] {
+export function dockerAuthsCredentials(config: DockerConfigFile, target: AuthTarget, label: string): Credential[] {
   const server = dockerServerKey(target.registry);
   const hub = isDockerHub(target.registry);
   const exact = [`${target.registry}/${target.repository}`, server];
@@ -132,7 +147,7 @@ function authsCredentials(config: DockerConfigFile, target: AuthTarget): Credent
   for (const key of [...exact, ...legacy]) {
     const fields = config.auths.get(key);
     if (fields && hasSecret(fields)) {
-      out.push(makeCredential({ source: `docker config auths["${key}"] (${config.path})`, ...fields }));
+      out.push(makeCredential({ source: `${label} auths["${key}"] (${config.path})`, ...fields }));
     }
   }
   return out;

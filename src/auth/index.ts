@@ -38,7 +38,9 @@ export {
   dockerConfigKeychain,
   dockerConfigPath,
   dockerServerKey,
+  dockerAuthsCredentials,
   parseDockerConfig,
+  DOCKER_AUTH_CONFIG_ENV,
   type DockerConfigFile,
   type DockerConfigKeychainOptions,
 } from './docker-config.js';
@@ -50,6 +52,14 @@ export {
   type HelperSecret,
 } from './cred-helper.js';
 export { spawnHelperRunner, findOnPath, type HelperRunner, type HelperOutcome, type HelperRunOptions } from './process-runner.js';
+export { legacyDockercfgKeychain, legacyDockercfgPath, parseLegacyDockercfg, type LegacyDockercfgOptions } from './dockercfg.js';
+export {
+  credentialProviderKeychain,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  type CredentialProviderOptions,
+  type ProviderRunner,
+} from './credential-provider/keychain.js';
+export { readCredentialProviderConfig, parseCredentialProviderConfig, type ProviderSpec } from './credential-provider/config.js';
 export { authJsonKeychain, authJsonPaths, type AuthJsonKeychainOptions } from './auth-json.js';
 export { envKeychain, parseEnvAuth, ENV_PREFIX, MAX_ENV_ENTRIES, type EnvAuthEntry } from './env-keychain.js';
 export { nodeReadFile, type Env, type LogFn, type ReadTextFile } from './inject.js';

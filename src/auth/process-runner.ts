@@ -60,11 +60,17 @@ export function spawnHelperRunner(): HelperRunner {
   return async (program, args, input, options) => {
     const resolved = await findOnPath(program, options.env);
     if (resolved === undefined) return { kind: 'not-found' };
-    return runResolved(resolved, args, input, options);
+    return runExecutable(resolved, args, input, options);
   };
 }
 
-function runResolved(file: string, args: string[], input: string, options: HelperRunOptions): Promise<HelperOutcome> {
+/**
+ * runExecutable runs the executable at `file` (an absolute path) in its own
+ * process group, writes `input` to stdin, and kills the group on timeout or
+ * oversized output. Shared by credential helpers and kubelet credential
+ * provider plugins.
+ */
+export function runExecutable(file: string, args: string[], input: string, options: HelperRunOptions): Promise<HelperOutcome> {
   return new Promise((resolve) => {
     const posix = process.platform !== 'win32';
     const child = spawn(file, args, {

@@ -3,6 +3,7 @@
  * readers: legacy keys with a scheme and path are reduced to their host, and
  * Docker Hub's several spellings are folded together.
  */
+import { goParseUrl } from './go-url.js';
 
 /** DOCKER_HUB_HOSTS are the spellings of Docker Hub's registry host. */
 export const DOCKER_HUB_HOSTS: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -14,18 +15,32 @@ export function isDockerHub(registry: string): boolean {
 
 /**
  * convertToHostname is docker/cli's credentials.ConvertToHostname: a key with
- * `scheme://` is reduced to its host[:port]; otherwise everything from the
- * first `/` is dropped (`https://index.docker.io/v1/` → `index.docker.io`).
+ * `://` that Go's url.Parse accepts is reduced to `Hostname()`, joined with
+ * `Port()` by net.JoinHostPort when there is one (`https://::1:6555/v2/` →
+ * `[::1]:6555`, `https://[::1]/v2/` → `::1`, `https://example.com:/v2/` →
+ * `example.com`); otherwise everything from the first `/` is dropped.
  * https://github.com/docker/cli/blob/master/cli/config/credentials/file_store.go
  */
 export function convertToHostname(key: string): string {
-  const scheme = key.indexOf('://');
-  if (scheme >= 0) {
-    const authority = key.slice(scheme + 3).split(/[/?#]/, 1)[0] ?? '';
-    const host = authority.slice(authority.lastIndexOf('@') + 1);
-    if (host !== '') return host;
+  if (key.includes('://')) {
+    const parsed = goParseUrl(key);
+    const { hostname, port } = goHostnamePort(parsed?.host ?? '');
+    if (hostname !== '') return port === '' ? hostname : hostname.includes(':') ? `[${hostname}]:${port}` : `${hostname}:${port}`;
   }
   return key.split('/', 1)[0] ?? '';
+}
+
+/** goHostnamePort is Go's url.URL Hostname() and Port(): a valid `:port` suffix is split off, then brackets are dropped. */
+function goHostnamePort(host: string): { hostname: string; port: string } {
+  let hostname = host;
+  let port = '';
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && /^:\d*$/.test(host.slice(colon))) {
+    hostname = host.slice(0, colon);
+    port = host.slice(colon + 1);
+  }
+  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1);
+  return { hostname, port };
 }
 
 /**

@@ -29,6 +29,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     pullSecretFiles: opts.pullSecret.map((f) => path.resolve(io.cwd, f)),
     dockerConfigDir: opts.dockerConfig && path.resolve(io.cwd, opts.dockerConfig),
     authFile: opts.authfile && path.resolve(io.cwd, opts.authfile),
+    credentialProviders: credentialProviderPaths(opts, config, io.cwd),
     env: io.env,
     homedir: io.homedir ?? os.homedir(),
     readFile: nodeReadFile,
@@ -62,6 +63,21 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     usePullSecretsFromTree: (scanned) => routing.route(scanned),
     close: () => client.close(),
   };
+}
+
+/**
+ * credentialProviderPaths combines the `--image-credential-provider-*` flags
+ * with the config file's keys (flags win); as on the kubelet, the config and
+ * the bin dir only make sense together.
+ */
+function credentialProviderPaths(opts: RegistryCliOptions, config: DigestpinConfig, cwd: string): { configPath: string; binDir: string } | undefined {
+  const configPath = opts.imageCredentialProviderConfig ? path.resolve(cwd, opts.imageCredentialProviderConfig) : config.imageCredentialProviderConfig;
+  const binDir = opts.imageCredentialProviderBinDir ? path.resolve(cwd, opts.imageCredentialProviderBinDir) : config.imageCredentialProviderBinDir;
+  if (!configPath && !binDir) return undefined;
+  if (!configPath || !binDir) {
+    throw new PinError('USAGE', '--image-credential-provider-config and --image-credential-provider-bin-dir must be given together (flags or .digestpin.yaml)');
+  }
+  return { configPath, binDir };
 }
 
 async function readCa(file: string): Promise<string> {

@@ -5,6 +5,8 @@ export interface RegistryCliOptions {
   dockerConfig?: string;
   authfile?: string;
   pullSecret: string[];
+  imageCredentialProviderConfig?: string;
+  imageCredentialProviderBinDir?: string;
   caFile?: string;
   insecureRegistry: string[];
   registryMirror: string[];
@@ -41,6 +43,8 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--docker-config <dir>', 'docker config directory (default: $DOCKER_CONFIG or ~/.docker)')
     .option('--authfile <file>', 'podman/containers auth.json (default: $REGISTRY_AUTH_FILE, then the XDG locations)')
     .option('--pull-secret <file>', 'Kubernetes Secret (dockerconfigjson/dockercfg) to use, YAML or JSON (repeatable)', collect, [])
+    .option('--image-credential-provider-config <path>', "kubelet CredentialProviderConfig file or directory: run the node's credential provider plugins")
+    .option('--image-credential-provider-bin-dir <dir>', 'directory holding the credential provider plugin executables (with --image-credential-provider-config)')
     .option('--ca-file <file>', 'extra PEM CA certificates to trust for registries')
     .option('--insecure-registry <host[:port]>', 'allow plain HTTP and unverified TLS for this registry only (repeatable)', collect, [])
     .option('--registry-mirror <src=dst[/prefix]>', 'resolve references of registry SRC against DST (repeatable)', collect, [])

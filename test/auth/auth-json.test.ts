@@ -27,6 +27,11 @@ describe('authJsonPaths', () => {
     ['no XDG_RUNTIME_DIR: /run/containers/<uid>', { env: {}, uid: 1000 }, ['/run/containers/1000/auth.json', CONFIG], false],
     ['no XDG_RUNTIME_DIR and no uid', { env: {} }, [CONFIG], false],
     ['macOS uses ~/.config for both', { env: {}, platform: 'darwin' as const }, [CONFIG], false],
+    // containers/image getPathToAuthWithOS: every GOOS but linux ignores XDG_RUNTIME_DIR (issue 15).
+    ['FreeBSD ignores XDG_RUNTIME_DIR', { env: { XDG_RUNTIME_DIR: '/var/run/user/1' }, platform: 'freebsd' as const, uid: 1 }, [CONFIG], false],
+    ['OpenBSD ignores the uid fallback', { env: {}, platform: 'openbsd' as const, uid: 1 }, [CONFIG], false],
+    ['Windows: ~/.config first, then XDG_CONFIG_HOME', { env: { XDG_CONFIG_HOME: '/cfg', XDG_RUNTIME_DIR: '/r' }, platform: 'win32' as const },
+      [CONFIG, '/cfg/containers/auth.json'], false],
   ])('%s', (_, extra, paths, explicit) => {
     expect(authJsonPaths({ ...options({}), ...extra })).toEqual({ paths, explicit });
   });

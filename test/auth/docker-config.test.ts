@@ -160,3 +160,74 @@ describe('dockerConfigKeychain: files', () => {
     expect(err.message).not.toContain('topsecret');
   });
 });
+
+describe('dockerConfigKeychain: IPv6 and empty-port keys (issue 15)', () => {
+  it.each([
+    ['https://::1:6555/v2/', '[::1]:6555'],
+    ['https://[::1]:6555/v2/', '[::1]:6555'],
+    ['https://example.com:/v2/', 'example.com'],
+  ])('matches the key %s for registry %s', async (key, registry) => {
+    const kc = keychain({ auths: { [key]: { auth: b64('v6:pw') } } });
+    expect(view(await kc.lookup(target(registry, 'app')))).toMatchObject([{ username: 'v6', source: `docker config auths["${key}"] (${PATH})` }]);
+  });
+
+  it('does not match an IPv6 key to another port', async () => {
+    expect(await keychain({ auths: { 'https://::1:6555/v2/': { auth: b64('v6:pw') } } }).lookup(target('[::1]:6556', 'app'))).toEqual([]);
+  });
+});
+
+// docker/cli >= 28.2 configfile.GetCredentialsStore: DOCKER_AUTH_CONFIG's `auths` are an
+// in-memory store in front of the helper and file stores (memory.NewInMemoryStore with
+// WithFallbackStore), so an entry there wins and the helper is not run.
+describe('dockerConfigKeychain: DOCKER_AUTH_CONFIG (issue 15)', () => {
+  const envConfig = (auths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ DOCKER_AUTH_CONFIG: JSON.stringify({ auths, ...extra }) });
+
+  it('answers before credHelpers, credsStore and the file auths; the helper is not run', async () => {
+    const runner = fakeRunner({ 'docker-credential-gcloud gcr.io': ok('helper', 'pw') });
+    const kc = keychain({ credHelpers: { 'gcr.io': 'gcloud' }, auths: { 'gcr.io': { auth: b64('file:pw') } } }, runner,
+      { env: envConfig({ 'gcr.io': { auth: b64('env:pw') } }) });
+    expect(view(await kc.lookup(target('gcr.io', 'p/app')))).toMatchObject([{ username: 'env', source: 'docker config auths["gcr.io"] (DOCKER_AUTH_CONFIG)' }]);
+    expect(runner.calls).toEqual([]);
+  });
+
+  it('falls back to the helper and the file for registries it does not list', async () => {
+    const runner = fakeRunner({ 'docker-credential-gcloud gcr.io': ok('helper', 'pw') });
+    const kc = keychain({ credHelpers: { 'gcr.io': 'gcloud' }, auths: { 'quay.io': { auth: b64('file:pw') } } }, runner,
+      { env: envConfig({ 'ghcr.io': { auth: b64('env:pw') } }) });
+    expect(view(await kc.lookup(target('gcr.io', 'a'))).map((c) => c.username)).toEqual(['helper']);
+    expect(view(await kc.lookup(target('quay.io', 'a'))).map((c) => c.username)).toEqual(['file']);
+  });
+
+  it('works without any config.json, including Docker Hub and username/password entries', async () => {
+    const fs = memFs({});
+    const env = envConfig({ 'https://index.docker.io/v1/': { auth: b64('hub:pw') }, 'registry.example:5000': { username: 'u', password: 'p' } });
+    const kc = dockerConfigKeychain({ env, homedir: HOME, readFile: fs, helpers: new CredentialHelperClient({ env }) });
+    expect(view(await kc.lookup(target('docker.io', 'library/nginx'))).map((c) => c.username)).toEqual(['hub']);
+    expect(view(await kc.lookup(target('registry.example:5000', 'a')))).toMatchObject([{ username: 'u', password: 'p' }]);
+    expect(kc.describe()).toBe(`DOCKER_AUTH_CONFIG, then docker config (${PATH})`);
+  });
+
+  it('ignores credHelpers and credsStore inside the variable, as docker does', async () => {
+    const runner = fakeRunner({ 'docker-credential-evil ghcr.io': ok('x', 'y') });
+    const kc = keychain({}, runner, { env: envConfig({}, { credsStore: 'evil', credHelpers: { 'ghcr.io': 'evil' } }) });
+    expect(await kc.lookup(target('ghcr.io', 'a'))).toEqual([]);
+    expect(runner.calls).toEqual([]);
+  });
+
+  it('treats an empty variable as unset', async () => {
+    const kc = keychain({ auths: { 'ghcr.io': { auth: b64('file:pw') } } }, fakeRunner({}), { env: { DOCKER_AUTH_CONFIG: '' } });
+    expect(view(await kc.lookup(target('ghcr.io', 'a'))).map((c) => c.username)).toEqual(['file']);
+  });
+
+  it.each([
+    ['not JSON', '{"auths": {"ghcr.io": {"auth": "c2VjcmV0LXB3"', /^DOCKER_AUTH_CONFIG: invalid JSON/],
+    ['a bad auth field', JSON.stringify({ auths: { 'ghcr.io': { auth: '!!!c2VjcmV0LXB3' } } }), /^DOCKER_AUTH_CONFIG auths\["ghcr.io"\]/],
+    ['not an object', '["c2VjcmV0LXB3"]', /^DOCKER_AUTH_CONFIG: must be a JSON object/],
+  ])('fails with CREDENTIAL_CONFIG naming the variable when it is %s, never quoting it', async (_, value, message) => {
+    const kc = keychain({}, fakeRunner({}), { env: { DOCKER_AUTH_CONFIG: value } });
+    const err = await kc.lookup(target('ghcr.io', 'a')).catch((e: unknown) => e as Error);
+    expect(err).toMatchObject({ code: 'CREDENTIAL_CONFIG' });
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('c2VjcmV0LXB3');
+  });
+});

@@ -5,7 +5,9 @@ import { anonymousKeychain, chainKeychains, lazyKeychain, unionKeychains } from 
 import { makeCredential } from '../../src/auth/credential.js';
 import type { HelperRunner } from '../../src/auth/process-runner.js';
 import type { Keychain } from '../../src/auth/types.js';
-import { b64, memFs, target } from './fakes.js';
+import { b64, memFs, target, tempDir } from './fakes.js';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const fixed = (name: string, sources: string[]): Keychain & { calls: number } => {
   const kc = {
@@ -94,6 +96,39 @@ describe('defaultKeychain precedence', () => {
     expect(await setup().users('docker.io')).toEqual([]);
   });
 
+  it('DOCKER_AUTH_CONFIG → config.json → ~/.dockercfg → auth.json (issue 15)', async () => {
+    const files = memFs({
+      [DOCKER]: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('from-docker:pw') } } }),
+      '/home/u/.dockercfg': JSON.stringify({ 'https://ghcr.io/v1/': { auth: b64('from-dockercfg:pw') }, 'quay.io': { auth: b64('dockercfg-quay:pw') } }),
+      [PODMAN]: JSON.stringify({ auths: { 'quay.io': { auth: b64('from-podman:pw') }, 'registry.local': { auth: b64('podman-local:pw') } } }),
+    });
+    const users = async (registry: string, env: Record<string, string> = {}) =>
+      (await defaultKeychain({ env: { XDG_RUNTIME_DIR: '/run/user/1000', ...env }, homedir: HOME, readFile: files, platform: 'linux' })
+        .lookup(target(registry, 'org/app'))).map((c) => c.username);
+    expect(await users('ghcr.io', { DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('from-env:pw') } } }) })).toEqual(['from-env']);
+    expect(await users('ghcr.io')).toEqual(['from-docker']);
+    expect(await users('quay.io')).toEqual(['dockercfg-quay']);
+    expect(await users('registry.local')).toEqual(['podman-local']);
+  });
+
+  it('credential provider plugins join the pull-secret tier after the secrets, ahead of env (kubelet union)', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'p'), '#!/bin/sh\n');
+    await chmod(join(dir, 'bin', 'p'), 0o755);
+    await writeFile(join(dir, 'c.yaml'), 'apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n' +
+      '- {name: p, matchImages: ["ghcr.io", "*.io"], defaultCacheDuration: 0s, apiVersion: credentialprovider.kubelet.k8s.io/v1}\n');
+    const run = (_file: string, _args: string[], input: string) => {
+      const registry = (JSON.parse(input) as { image: string }).image.split('/')[0]!;
+      return Promise.resolve({ kind: 'exit' as const, code: 0, stderr: '',
+        stdout: JSON.stringify({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Registry', auth: { [registry]: { username: 'from-plugin', password: 'pw' } } }) });
+    };
+    const s = setup({ pullSecretFiles: ['pull.yaml'], credentialProviders: { configPath: join(dir, 'c.yaml'), binDir: join(dir, 'bin'), run } }, ENV);
+    expect(await s.users('ghcr.io')).toEqual(['from-secret', 'from-plugin']);
+    expect(await s.users('quay.io')).toEqual(['from-plugin']);
+    expect(s.keychain.describe()).toMatch(/^pull secret files \(pull.yaml\) \+ credential provider plugins \(.*c.yaml\) → env/);
+  });
+
   it('uses docker credHelpers before reading auth.json', async () => {
     const s = setup();
     expect(await s.users('gcr.io')).toEqual(['from-helper']);
@@ -128,7 +163,7 @@ describe('defaultKeychain precedence', () => {
       'auth ghcr.io: using secret ci/regcred (pull.yaml)',
       `auth quay.io: using docker config auths["quay.io"] (${DOCKER})`,
       'auth docker.io: no credentials found, anonymous (searched pull secret files (pull.yaml) → env DIGESTPIN_AUTH_* (0 entries) → ' +
-        `docker config (${DOCKER}) → auth.json (${PODMAN}, /home/u/.config/containers/auth.json) → anonymous)`,
+        `docker config (${DOCKER}) → legacy .dockercfg (/home/u/.dockercfg) → auth.json (${PODMAN}, /home/u/.config/containers/auth.json) → anonymous)`,
     ]);
     expect(s.lines.join('\n')).not.toMatch(/pw|tok/);
   });
