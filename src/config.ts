@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PinError } from './errors.js';
 import type { CustomImagePath, FinderOptions } from './finders/types.js';
+import { parseByteSize } from './pipeline/byte-size.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
 export const CONFIG_FILE = '.digestpin.yaml';
@@ -18,6 +19,8 @@ export interface DigestpinConfig {
   exclude: string[];
   /** dockerfileCopyFrom also pins `COPY --from=<image>` in Dockerfiles. */
   dockerfileCopyFrom: boolean;
+  /** maxFileSize (bytes): larger files are ignored unread (`--max-file-size` wins). */
+  maxFileSize?: number;
 }
 
 const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
@@ -48,7 +51,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
-  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom']);
+  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom', 'maxFileSize']);
   if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
@@ -58,12 +61,24 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     include: strings(v.include, 'include', fail),
     exclude: strings(v.exclude, 'exclude', fail),
     dockerfileCopyFrom: v.dockerfileCopyFrom === true,
+    ...(v.maxFileSize === undefined ? {} : { maxFileSize: configSize(v.maxFileSize, source) }),
   };
 }
 
-/** finderOptionsFor combines the config file with command-line finder flags. */
-export function finderOptionsFor(config: DigestpinConfig, flags: { dockerfileCopyFrom?: boolean }): FinderOptions {
-  return { customPaths: config.customImagePaths, dockerfileCopyFrom: flags.dockerfileCopyFrom || config.dockerfileCopyFrom };
+/** configSize reads `maxFileSize` (bytes as a number, or a string such as `32MiB`). */
+function configSize(value: unknown, source: string): number {
+  if (typeof value !== 'number' && typeof value !== 'string') throw new PinError('CONFIG_INVALID', `${source}: "maxFileSize" must be a size such as 16MiB`);
+  return parseByteSize(value, `${source}: "maxFileSize"`, 'CONFIG_INVALID');
+}
+
+/** finderOptionsFor combines the config file with command-line finder and scan flags (`--max-file-size` wins over the config). */
+export function finderOptionsFor(config: DigestpinConfig, flags: { dockerfileCopyFrom?: boolean; maxFileSize?: string }): FinderOptions {
+  const maxFileSize = flags.maxFileSize === undefined ? config.maxFileSize : parseByteSize(flags.maxFileSize, '--max-file-size');
+  return {
+    customPaths: config.customImagePaths,
+    dockerfileCopyFrom: flags.dockerfileCopyFrom || config.dockerfileCopyFrom,
+    ...(maxFileSize === undefined ? {} : { maxFileSize }),
+  };
 }
 
 function list(value: unknown, key: string, fail: (w: string) => never): unknown[] {

@@ -120,10 +120,22 @@ function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   const refText = `${name}${tag ? `:${tag}` : ''}${digest && !tag?.includes('@') ? `@${digest}` : ''}`;
   const classified = classifyReference(refText);
   if (classified.status === 'skipped') return classified;
+  // Renovate-style `tag: "1.2@sha256:…"`: the digest in the tag is the pin; it is updated in
+  // place, never duplicated into a digest field (the chart would render `…@X@X`).
+  if (tag?.includes('@')) return digest ? skip('digest in both tag and digest field') : tagDigestPlan(w, map, 'tag', classified);
   if (!field) return classified.status === 'pinned' ? classified : skip('chart has no digest field');
   if (!field.span) return skip(`${field.key} field is not a plain or quoted scalar`);
   const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest' };
   return { ...classified, plan };
+}
+
+/** tagDigestPlan plans a digest written inside the tag value (`tag: "1.2@sha256:…"`), after its `@`. */
+function tagDigestPlan(w: Walk, map: YAMLMap, tagKey: string, classified: Classified): Classified {
+  const span = spanOf(w, map, tagKey);
+  const at = span?.raw.indexOf('@') ?? -1;
+  if (!span || at < 0) return skip(`${tagKey} field is not a plain or quoted scalar`);
+  const value = { start: span.start + at + 1, end: span.end, raw: span.raw.slice(at + 1) };
+  return { ...classified, plan: { type: 'digest-field', value, withAlgorithm: true } };
 }
 
 /** onImageMap reports an image map at its repository (or image) value, else at its key. */
@@ -165,6 +177,53 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/**
+ * SplitKeys: a name key and its tag key side by side in one map (`image` + `imageTag`, as in
+ * grafana loki-stack; `fooImage` + `fooTag`; `imageRepository` + `imageTag`), and the
+ * digest key a chart would read with them.
+ */
+function splitKeys(key: string): { tag: string[]; digest: string[] } | undefined {
+  const stem = /^(.*?)(Image|Repository|ImageRepository)$/.exec(key)?.[1];
+  if (key === 'image' || key === 'imageRepository' || key === 'imageName') return { tag: ['imageTag'], digest: ['imageDigest'] };
+  if (stem) return { tag: [`${stem}Tag`, `${stem}ImageTag`], digest: [`${stem}Digest`, `${stem}ImageDigest`] };
+  return undefined;
+}
+
+/** onSplitImages reports name + tag keys of one map as one image; returns the scalars it reported. */
+function onSplitImages(w: Walk, map: YAMLMap, path: string): Set<unknown> {
+  const used = new Set<unknown>();
+  for (const pair of map.items) {
+    const key = keyString(pair.key);
+    const keys = key === undefined ? undefined : splitKeys(key);
+    const tagKey = keys?.tag.find((k) => w.reader.pair(map, k));
+    const nameNode = w.reader.resolve(pair.value);
+    if (!keys || !tagKey || !isScalar(nameNode) || typeof nameNode.value !== 'string') continue;
+    const span = spanOf(w, map, key!);
+    if (!span) continue;
+    used.add(nameNode);
+    const tag = scalarText(w, w.reader.get(map, tagKey));
+    const digestKey = keys.digest.find((k) => w.reader.pair(map, k));
+    const occurrence = base(w, span, join(path, key!), 'helm-image-split');
+    const field: DigestField | undefined = digestKey ? { key: 'digest', value: scalarText(w, w.reader.get(map, digestKey)) || undefined, span: spanOf(w, map, digestKey) } : undefined;
+    w.out.push({ ...occurrence, ...classifySplit(w, map, nameNode.value, tag, tagKey, field) });
+  }
+  return used;
+}
+
+/** classifySplit decides a split-key image's status: pinnable only through a digest key the chart has. */
+function classifySplit(w: Walk, map: YAMLMap, name: string, tag: string | undefined, tagKey: string, field: DigestField | undefined): Classified {
+  const templated = [name, tag, field?.value].map((p) => (p ? isTemplated(p) : undefined)).find(Boolean);
+  if (templated) return skip(templated);
+  const { digest, problem } = field ? digestOf(field) : {};
+  if (problem) return skip(problem);
+  const classified = classifyReference(`${name}${tag ? `:${tag}` : ''}${digest && !tag?.includes('@') ? `@${digest}` : ''}`);
+  if (classified.status === 'skipped') return classified;
+  if (tag?.includes('@')) return digest ? skip('digest in both tag and digest field') : tagDigestPlan(w, map, tagKey, classified);
+  if (!field) return skip(`chart has no digest field (${tagKey} beside the name)`);
+  if (!field.span) return skip('digest field is not a plain or quoted scalar');
+  return { ...classified, plan: { type: 'digest-field', value: field.span, withAlgorithm: true } };
+}
+
 function walk(w: Walk, node: unknown, keyNode: Scalar | undefined, path: string, parent: string): void {
   const value = w.reader.resolve(node);
   if (value === undefined || w.seen.has(value)) return;
@@ -177,6 +236,7 @@ function walk(w: Walk, node: unknown, keyNode: Scalar | undefined, path: string,
     return;
   }
   if (keyNode && isImageMap(w, value, key)) return onImageMap(w, value, keyNode, path);
+  for (const scalar of onSplitImages(w, value, path)) w.seen.add(scalar);
   for (const pair of value.items) {
     if (isMergeKey(pair.key) || !isScalar(pair.key)) continue;
     walk(w, pair.value, pair.key, join(path, keyString(pair.key) ?? ''), path);
