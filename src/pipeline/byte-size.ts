@@ -15,9 +15,10 @@ export function parseByteSize(value: string | number, what: string, code: ErrorC
   const text = String(value).trim();
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text);
   const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+  const bytes = match && unit !== undefined ? Number(match[1]) * unit : NaN;
+  // A fraction of a byte (`1.5`, `1.5B`) is a typo, not a size.
+  if (!Number.isSafeInteger(unit === 1 ? bytes : Math.floor(bytes)) || bytes < 1) {
     throw new PinError(code, `${what} ${JSON.stringify(text)} is not a size (use bytes or a unit: 16MiB, 512KiB, 2GB)`);
   }
-  return bytes;
+  return Math.floor(bytes);
 }

@@ -75,7 +75,8 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
     { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy },
   );
   const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
-  const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
+  // A file that was not read (too large, unreadable) keeps its lock entries: nothing is known about it.
+  const scannedFiles = new Set(scanned.filter((f) => !f.ignored && !f.error).map((f) => relativeTo(options.lockDir, f.file)));
   const lock = mergeLock(options.lock, records, scannedFiles, options.now);
   return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
 }
