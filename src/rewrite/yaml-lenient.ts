@@ -21,22 +21,27 @@ interface Construct {
   type: string;
 }
 
+/** WORK_BUDGET bounds re-parsing: repairs × text length (a 1 MB file gets 50 repairs, small files 200). */
+const WORK_BUDGET = 50_000_000;
+
 /**
  * lenientShadow returns a same-length copy of `text` in which the multi-line quoted
  * scalars and flow collections that the strict parser rejects are flattened onto one
- * line, or undefined when the errors are of another kind (then the text is invalid for
- * go-yaml too, or at least not in a way this read tolerates).
+ * line, or undefined when an error is of another kind (then the text is invalid for
+ * go-yaml too, or at least not in a way this read tolerates). `firstError` is the offset
+ * of the strict parse's first error; `firstErrorAt` re-parses a candidate shadow.
  */
-export function lenientShadow(text: string, firstErrorAt: (text: string) => number | undefined): string | undefined {
+export function lenientShadow(text: string, firstError: number, firstErrorAt: (text: string) => number | undefined): string | undefined {
+  const repairs = Math.min(MAX_REPAIRS, Math.max(1, Math.floor(WORK_BUDGET / Math.max(text.length, 1))));
   let shadow = text;
-  for (let i = 0; i < MAX_REPAIRS; i++) {
-    const at = firstErrorAt(shadow);
-    if (at === undefined) return shadow === text ? undefined : shadow;
+  let at: number | undefined = firstError;
+  for (let i = 0; i < repairs && at !== undefined; i++) {
     const repair = repairAt(shadow, at);
     if (!repair) return undefined;
     shadow = flatten(shadow, repair.start, repair.span);
+    at = firstErrorAt(shadow);
   }
-  return undefined;
+  return at === undefined ? shadow : undefined;
 }
 
 /** repairAt picks the innermost multi-line construct that starts at or before an error and ends after it. */

@@ -38,10 +38,11 @@ export interface Position {
  */
 export function parseYaml(file: string, text: string): YamlSource {
   let parsed = parseDocuments(text);
-  if (parsed.documents.some((doc) => doc.errors.length > 0)) {
+  const firstError = parsed.documents.find((doc) => doc.errors.length > 0)?.errors[0];
+  if (firstError) {
     // go-yaml tolerates badly indented continuation lines in quoted scalars and flow
     // collections: re-read such files through a same-length shadow (see yaml-lenient.ts).
-    const shadow = tryLenientShadow(text);
+    const shadow = tryLenientShadow(text, firstError.pos[0]);
     if (shadow !== undefined) parsed = { documents: parseDocuments(shadow).documents, lineCounter: lineCounterFor(text) };
   }
   const source: YamlSource = { file, text, documents: parsed.documents, lineCounter: parsed.lineCounter, eol: detectEol(text) };
@@ -54,9 +55,9 @@ export function parseYaml(file: string, text: string): YamlSource {
 }
 
 /** tryLenientShadow returns the lenient shadow of a text, or undefined (also when nesting is too deep to re-read). */
-function tryLenientShadow(text: string): string | undefined {
+function tryLenientShadow(text: string, firstError: number): string | undefined {
   try {
-    return lenientShadow(text, (candidate) => parseDocuments(candidate).documents.find((d) => d.errors.length > 0)?.errors[0]?.pos[0]);
+    return lenientShadow(text, firstError, (candidate) => parseDocuments(candidate).documents.find((d) => d.errors.length > 0)?.errors[0]?.pos[0]);
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
