@@ -1,10 +1,14 @@
 import { isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
-import { digestProblem, isTemplated } from '../reference/index.js';
+import { isTemplated } from '../reference/index.js';
 import { isMergeKey, keyString, YamlReader } from '../rewrite/yaml-reader.js';
-import { parseYaml, positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { parseYaml, scalarSource } from '../rewrite/yaml-source.js';
 import { baseName } from './file-kind.js';
+import {
+  base, digestField, digestOf, scalarText, skip, spanOf, tagDigestPlan, type Classified, type Globals, type Walk,
+} from './helm-fields.js';
+import { onSplitImages } from './helm-split.js';
 import { classifyReference } from './image-occurrence.js';
-import type { DigestFieldPlan, Finder, FindResult, Occurrence, TextSpan } from './types.js';
+import type { DigestFieldPlan, Finder, FindResult, Occurrence } from './types.js';
 
 // Helm values files hold images in a few conventional shapes (values are data here:
 // the chart's templates decide how they are rendered, so only well-known shapes count):
@@ -12,68 +16,10 @@ import type { DigestFieldPlan, Finder, FindResult, Occurrence, TextSpan } from '
 //   common.images.image, kube-prometheus-stack, most charts);
 // - `image` name + `tag` + `digest` maps with `global.image.registry` (ingress-nginx);
 // - `image: "repo:tag"` and `<something>Image: "repo:tag"` strings;
-// - openstack-helm `images.tags.<job>: <full reference>` maps.
+// - openstack-helm `images.tags.<job>: <full reference>` maps;
+// - split keys: `image` + `imageTag`, `fooImage` + `fooTag` (helm-split.ts).
 // A map without a digest field is reported as skipped: inventing a key the chart's
 // templates never read would silently do nothing.
-
-/** Globals are the chart-wide registry overrides. */
-interface Globals {
-  /** imageRegistry is `global.imageRegistry` (Bitnami, kube-prometheus-stack): overrides a map's `registry`. */
-  imageRegistry?: string;
-  /** imageDotRegistry is `global.image.registry` (ingress-nginx): the default for `image`-name maps. */
-  imageDotRegistry?: string;
-}
-
-interface Walk {
-  source: YamlSource;
-  reader: YamlReader;
-  globals: Globals;
-  seen: Set<unknown>;
-  out: Occurrence[];
-}
-
-/** scalarText is a scalar's text as written (`tag: 1.10` stays `1.10`), or undefined for null/non-scalars. */
-function scalarText(w: Walk, node: unknown): string | undefined {
-  const value = w.reader.resolve(node);
-  if (!isScalar(value) || value.value === null || value.value === undefined) return undefined;
-  if (typeof value.value === 'string') return value.value;
-  return scalarSource(value, w.source.text)?.span.raw ?? String(value.value);
-}
-
-function base(w: Walk, span: TextSpan, path: string, kind: string): Occurrence {
-  return { file: w.source.file, ...positionOf(w.source, span.start), span, finder: 'helm-values', kind, path, status: 'skipped' };
-}
-
-/**
- * spanOf is the value span of a scalar to overwrite: the text inside quotes, a
- * `~`/`null` token, or the zero-width point after `key:` for an implicit null.
- */
-function spanOf(w: Walk, map: YAMLMap, key: string): TextSpan | undefined {
-  const pair = w.reader.pair(map, key);
-  const value = pair && w.reader.resolve(pair.value);
-  if (!isScalar(value)) return undefined;
-  const located = scalarSource(value, w.source.text);
-  if (value.value !== null) return located && located.verbatim && located.style !== 'block' ? located.span : undefined;
-  if (located && located.span.raw !== '' && located.style === 'plain') return located.span;
-  const keyEnd = (pair!.key as Scalar).range?.[1];
-  const colon = keyEnd === undefined ? -1 : w.source.text.indexOf(':', keyEnd);
-  return colon < 0 ? undefined : { start: colon + 1, end: colon + 1, raw: '' };
-}
-
-/** DigestField is a map's digest (or bare-hex `sha`) field. */
-interface DigestField {
-  key: 'digest' | 'sha';
-  value?: string;
-  span?: TextSpan;
-}
-
-function digestField(w: Walk, map: YAMLMap): DigestField | undefined {
-  for (const key of ['digest', 'sha'] as const) {
-    if (!w.reader.pair(map, key)) continue;
-    return { key, value: scalarText(w, w.reader.get(map, key)) || undefined, span: spanOf(w, map, key) };
-  }
-  return undefined;
-}
 
 /** nameOf assembles `registry/repository` for the map's shape, or undefined when it has no name. */
 function nameOf(w: Walk, map: YAMLMap): string | undefined {
@@ -89,20 +35,6 @@ function nameOf(w: Walk, map: YAMLMap): string | undefined {
   if (image !== undefined) return repository;
   const host = registry !== undefined ? w.globals.imageRegistry || registry : undefined;
   return host ? `${host}/${repository}` : repository;
-}
-
-/** digestOf turns a filled digest field into `sha256:…`, or explains why it is invalid. */
-function digestOf(field: DigestField): { digest?: string; problem?: string } {
-  if (field.value === undefined) return {};
-  const digest = field.key === 'sha' ? `sha256:${field.value}` : field.value;
-  const problem = digestProblem(digest);
-  return problem ? { problem: `invalid-digest: ${field.key} ${JSON.stringify(field.value)}: ${problem}` } : { digest };
-}
-
-type Classified = Pick<Occurrence, 'status' | 'skipReason' | 'ref' | 'plan'>;
-
-function skip(skipReason: string): Classified {
-  return { status: 'skipped', skipReason };
 }
 
 /** classifyImageMap decides an image map's status, reference and write plan. */
@@ -127,15 +59,6 @@ function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   if (!field.span) return skip(`${field.key} field is not a plain or quoted scalar`);
   const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest' };
   return { ...classified, plan };
-}
-
-/** tagDigestPlan plans a digest written inside the tag value (`tag: "1.2@sha256:…"`), after its `@`. */
-function tagDigestPlan(w: Walk, map: YAMLMap, tagKey: string, classified: Classified): Classified {
-  const span = spanOf(w, map, tagKey);
-  const at = span?.raw.indexOf('@') ?? -1;
-  if (!span || at < 0) return skip(`${tagKey} field is not a plain or quoted scalar`);
-  const value = { start: span.start + at + 1, end: span.end, raw: span.raw.slice(at + 1) };
-  return { ...classified, plan: { type: 'digest-field', value, withAlgorithm: true } };
 }
 
 /** onImageMap reports an image map at its repository (or image) value, else at its key. */
@@ -175,53 +98,6 @@ function isImageMap(w: Walk, map: YAMLMap, key: string): boolean {
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
-}
-
-/**
- * SplitKeys: a name key and its tag key side by side in one map (`image` + `imageTag`, as in
- * grafana loki-stack; `fooImage` + `fooTag`; `imageRepository` + `imageTag`), and the
- * digest key a chart would read with them.
- */
-function splitKeys(key: string): { tag: string[]; digest: string[] } | undefined {
-  const stem = /^(.*?)(Image|Repository|ImageRepository)$/.exec(key)?.[1];
-  if (key === 'image' || key === 'imageRepository' || key === 'imageName') return { tag: ['imageTag'], digest: ['imageDigest'] };
-  if (stem) return { tag: [`${stem}Tag`, `${stem}ImageTag`], digest: [`${stem}Digest`, `${stem}ImageDigest`] };
-  return undefined;
-}
-
-/** onSplitImages reports name + tag keys of one map as one image; returns the scalars it reported. */
-function onSplitImages(w: Walk, map: YAMLMap, path: string): Set<unknown> {
-  const used = new Set<unknown>();
-  for (const pair of map.items) {
-    const key = keyString(pair.key);
-    const keys = key === undefined ? undefined : splitKeys(key);
-    const tagKey = keys?.tag.find((k) => w.reader.pair(map, k));
-    const nameNode = w.reader.resolve(pair.value);
-    if (!keys || !tagKey || !isScalar(nameNode) || typeof nameNode.value !== 'string') continue;
-    const span = spanOf(w, map, key!);
-    if (!span) continue;
-    used.add(nameNode);
-    const tag = scalarText(w, w.reader.get(map, tagKey));
-    const digestKey = keys.digest.find((k) => w.reader.pair(map, k));
-    const occurrence = base(w, span, join(path, key!), 'helm-image-split');
-    const field: DigestField | undefined = digestKey ? { key: 'digest', value: scalarText(w, w.reader.get(map, digestKey)) || undefined, span: spanOf(w, map, digestKey) } : undefined;
-    w.out.push({ ...occurrence, ...classifySplit(w, map, nameNode.value, tag, tagKey, field) });
-  }
-  return used;
-}
-
-/** classifySplit decides a split-key image's status: pinnable only through a digest key the chart has. */
-function classifySplit(w: Walk, map: YAMLMap, name: string, tag: string | undefined, tagKey: string, field: DigestField | undefined): Classified {
-  const templated = [name, tag, field?.value].map((p) => (p ? isTemplated(p) : undefined)).find(Boolean);
-  if (templated) return skip(templated);
-  const { digest, problem } = field ? digestOf(field) : {};
-  if (problem) return skip(problem);
-  const classified = classifyReference(`${name}${tag ? `:${tag}` : ''}${digest && !tag?.includes('@') ? `@${digest}` : ''}`);
-  if (classified.status === 'skipped') return classified;
-  if (tag?.includes('@')) return digest ? skip('digest in both tag and digest field') : tagDigestPlan(w, map, tagKey, classified);
-  if (!field) return skip(`chart has no digest field (${tagKey} beside the name)`);
-  if (!field.span) return skip('digest field is not a plain or quoted scalar');
-  return { ...classified, plan: { type: 'digest-field', value: field.span, withAlgorithm: true } };
 }
 
 function walk(w: Walk, node: unknown, keyNode: Scalar | undefined, path: string, parent: string): void {
