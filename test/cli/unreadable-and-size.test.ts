@@ -76,6 +76,15 @@ describe('one unreadable file never hides the rest (issue 12 item 2)', () => {
     expect(await fs.readFile(path.join(cwd, 'bad.yaml'), 'utf8')).toBe(SED_TEMPLATE);
     expect(occurrencesOf(result.stderr, ERROR_LINE)).toBe(1);
   });
+
+  it('pin --keep-going --json lists the unreadable file', async () => {
+    const cwd = await tree({ 'good.yaml': GOOD, 'bad.yaml': SED_TEMPLATE, 'digestpin.lock.json': LOCK });
+    const result = await runCli(['pin', '--frozen', '--keep-going', '--json', '.'], { cwd });
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { written: boolean; unreadableFiles: Array<{ file: string; error: string }> };
+    expect(report.written).toBe(true);
+    expect(report.unreadableFiles).toEqual([{ file: 'bad.yaml', error: expect.stringMatching(/^bad\.yaml:6:\d+: /) }]);
+  });
 });
 
 describe('--max-file-size (issue 11 item 20)', () => {
