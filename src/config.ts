@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { isPinError, PinError } from './errors.js';
 import { parseMirror } from './registry/endpoint.js';
 import type { CustomImagePath, FinderOptions } from './finders/types.js';
+import { parseByteSize } from './pipeline/byte-size.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
 export const CONFIG_FILE = '.digestpin.yaml';
@@ -23,6 +24,8 @@ export interface DigestpinConfig {
   imageCredentialProviderConfig?: string;
   /** imageCredentialProviderBinDir is the plugin directory, resolved against the config file's directory. */
   imageCredentialProviderBinDir?: string;
+  /** maxFileSize (bytes): larger files are ignored unread (`--max-file-size` wins). */
+  maxFileSize?: number;
 }
 
 const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
@@ -54,7 +57,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
   const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom',
-    'imageCredentialProviderConfig', 'imageCredentialProviderBinDir']);
+    'imageCredentialProviderConfig', 'imageCredentialProviderBinDir', 'maxFileSize']);
   if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
@@ -66,6 +69,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     dockerfileCopyFrom: v.dockerfileCopyFrom === true,
     ...providerPath(v, 'imageCredentialProviderConfig', source, fail),
     ...providerPath(v, 'imageCredentialProviderBinDir', source, fail),
+    ...(v.maxFileSize === undefined ? {} : { maxFileSize: configSize(v.maxFileSize, source) }),
   };
 }
 
@@ -77,9 +81,20 @@ function providerPath(v: Record<string, unknown>, key: string, source: string, f
   return { [key]: path.resolve(path.dirname(path.resolve(source)), value) };
 }
 
-/** finderOptionsFor combines the config file with command-line finder flags. */
-export function finderOptionsFor(config: DigestpinConfig, flags: { dockerfileCopyFrom?: boolean }): FinderOptions {
-  return { customPaths: config.customImagePaths, dockerfileCopyFrom: flags.dockerfileCopyFrom || config.dockerfileCopyFrom };
+/** configSize reads `maxFileSize` (bytes as a number, or a string such as `32MiB`). */
+function configSize(value: unknown, source: string): number {
+  if (typeof value !== 'number' && typeof value !== 'string') throw new PinError('CONFIG_INVALID', `${source}: "maxFileSize" must be a size such as 16MiB`);
+  return parseByteSize(value, `${source}: "maxFileSize"`, 'CONFIG_INVALID');
+}
+
+/** finderOptionsFor combines the config file with command-line finder and scan flags (`--max-file-size` wins over the config). */
+export function finderOptionsFor(config: DigestpinConfig, flags: { dockerfileCopyFrom?: boolean; maxFileSize?: string }): FinderOptions {
+  const maxFileSize = flags.maxFileSize === undefined ? config.maxFileSize : parseByteSize(flags.maxFileSize, '--max-file-size');
+  return {
+    customPaths: config.customImagePaths,
+    dockerfileCopyFrom: flags.dockerfileCopyFrom || config.dockerfileCopyFrom,
+    ...(maxFileSize === undefined ? {} : { maxFileSize }),
+  };
 }
 
 function list(value: unknown, key: string, fail: (w: string) => never): unknown[] {

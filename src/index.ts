@@ -8,7 +8,7 @@ export type { PlatformDigest, ResolvedImage, Resolver } from './registry/types.j
 export { defaultKeychain, anonymousKeychain, chainKeychains, secretsKeychain, parsePullSecrets } from './auth/index.js';
 export type { AuthTarget, Credential, Keychain } from './auth/types.js';
 export { planPinRun, type PinRun, type PinRunOptions } from './pipeline/pin.js';
-export { scanText, scanFiles, type ScannedFile } from './pipeline/scan.js';
+export { scanText, scanFiles, unreadableError, type ScannedFile } from './pipeline/scan.js';
 export { collectFiles } from './pipeline/collect.js';
 export { readLock, writeLock, serializeLock, DEFAULT_LOCK_FILE } from './lock/io.js';
 export type { LockEntry, LockFile } from './lock/schema.js';

@@ -31,8 +31,11 @@ function addScanOptions(cmd: Command): Command {
   return cmd
     .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
-    .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references');
+    .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references')
+    .option(MAX_FILE_SIZE[0], MAX_FILE_SIZE[1]);
 }
+
+const MAX_FILE_SIZE = ['--max-file-size <size>', 'ignore (and report) files larger than this, e.g. 32MiB (default: 16MiB)'] as const;
 
 function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
@@ -103,6 +106,7 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references')
+    .option(MAX_FILE_SIZE[0], MAX_FILE_SIZE[1])
     .option('--include <glob>', 'only images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--pr', 'commit to a branch, push it and open or update one pull/merge request')

@@ -1,10 +1,14 @@
 import { isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
-import { digestProblem, isTemplated } from '../reference/index.js';
+import { isTemplated } from '../reference/index.js';
 import { isMergeKey, keyString, YamlReader } from '../rewrite/yaml-reader.js';
-import { parseYaml, positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { parseYaml, scalarSource } from '../rewrite/yaml-source.js';
 import { baseName } from './file-kind.js';
+import {
+  base, digestField, digestOf, scalarText, skip, spanOf, tagDigestPlan, type Classified, type Globals, type Walk,
+} from './helm-fields.js';
+import { onSplitImages } from './helm-split.js';
 import { classifyReference } from './image-occurrence.js';
-import type { DigestFieldPlan, Finder, FindResult, Occurrence, TextSpan } from './types.js';
+import type { DigestFieldPlan, Finder, FindResult, Occurrence } from './types.js';
 
 // Helm values files hold images in a few conventional shapes (values are data here:
 // the chart's templates decide how they are rendered, so only well-known shapes count):
@@ -12,68 +16,10 @@ import type { DigestFieldPlan, Finder, FindResult, Occurrence, TextSpan } from '
 //   common.images.image, kube-prometheus-stack, most charts);
 // - `image` name + `tag` + `digest` maps with `global.image.registry` (ingress-nginx);
 // - `image: "repo:tag"` and `<something>Image: "repo:tag"` strings;
-// - openstack-helm `images.tags.<job>: <full reference>` maps.
+// - openstack-helm `images.tags.<job>: <full reference>` maps;
+// - split keys: `image` + `imageTag`, `fooImage` + `fooTag` (helm-split.ts).
 // A map without a digest field is reported as skipped: inventing a key the chart's
 // templates never read would silently do nothing.
-
-/** Globals are the chart-wide registry overrides. */
-interface Globals {
-  /** imageRegistry is `global.imageRegistry` (Bitnami, kube-prometheus-stack): overrides a map's `registry`. */
-  imageRegistry?: string;
-  /** imageDotRegistry is `global.image.registry` (ingress-nginx): the default for `image`-name maps. */
-  imageDotRegistry?: string;
-}
-
-interface Walk {
-  source: YamlSource;
-  reader: YamlReader;
-  globals: Globals;
-  seen: Set<unknown>;
-  out: Occurrence[];
-}
-
-/** scalarText is a scalar's text as written (`tag: 1.10` stays `1.10`), or undefined for null/non-scalars. */
-function scalarText(w: Walk, node: unknown): string | undefined {
-  const value = w.reader.resolve(node);
-  if (!isScalar(value) || value.value === null || value.value === undefined) return undefined;
-  if (typeof value.value === 'string') return value.value;
-  return scalarSource(value, w.source.text)?.span.raw ?? String(value.value);
-}
-
-function base(w: Walk, span: TextSpan, path: string, kind: string): Occurrence {
-  return { file: w.source.file, ...positionOf(w.source, span.start), span, finder: 'helm-values', kind, path, status: 'skipped' };
-}
-
-/**
- * spanOf is the value span of a scalar to overwrite: the text inside quotes, a
- * `~`/`null` token, or the zero-width point after `key:` for an implicit null.
- */
-function spanOf(w: Walk, map: YAMLMap, key: string): TextSpan | undefined {
-  const pair = w.reader.pair(map, key);
-  const value = pair && w.reader.resolve(pair.value);
-  if (!isScalar(value)) return undefined;
-  const located = scalarSource(value, w.source.text);
-  if (value.value !== null) return located && located.verbatim && located.style !== 'block' ? located.span : undefined;
-  if (located && located.span.raw !== '' && located.style === 'plain') return located.span;
-  const keyEnd = (pair!.key as Scalar).range?.[1];
-  const colon = keyEnd === undefined ? -1 : w.source.text.indexOf(':', keyEnd);
-  return colon < 0 ? undefined : { start: colon + 1, end: colon + 1, raw: '' };
-}
-
-/** DigestField is a map's digest (or bare-hex `sha`) field. */
-interface DigestField {
-  key: 'digest' | 'sha';
-  value?: string;
-  span?: TextSpan;
-}
-
-function digestField(w: Walk, map: YAMLMap): DigestField | undefined {
-  for (const key of ['digest', 'sha'] as const) {
-    if (!w.reader.pair(map, key)) continue;
-    return { key, value: scalarText(w, w.reader.get(map, key)) || undefined, span: spanOf(w, map, key) };
-  }
-  return undefined;
-}
 
 /** nameOf assembles `registry/repository` for the map's shape, or undefined when it has no name. */
 function nameOf(w: Walk, map: YAMLMap): string | undefined {
@@ -91,20 +37,6 @@ function nameOf(w: Walk, map: YAMLMap): string | undefined {
   return host ? `${host}/${repository}` : repository;
 }
 
-/** digestOf turns a filled digest field into `sha256:…`, or explains why it is invalid. */
-function digestOf(field: DigestField): { digest?: string; problem?: string } {
-  if (field.value === undefined) return {};
-  const digest = field.key === 'sha' ? `sha256:${field.value}` : field.value;
-  const problem = digestProblem(digest);
-  return problem ? { problem: `invalid-digest: ${field.key} ${JSON.stringify(field.value)}: ${problem}` } : { digest };
-}
-
-type Classified = Pick<Occurrence, 'status' | 'skipReason' | 'ref' | 'plan'>;
-
-function skip(skipReason: string): Classified {
-  return { status: 'skipped', skipReason };
-}
-
 /** classifyImageMap decides an image map's status, reference and write plan. */
 function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   const parts = ['registry', 'repository', 'image', 'tag', 'digest', 'sha'].map((k) => scalarText(w, w.reader.get(map, k)));
@@ -120,6 +52,9 @@ function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   const refText = `${name}${tag ? `:${tag}` : ''}${digest && !tag?.includes('@') ? `@${digest}` : ''}`;
   const classified = classifyReference(refText);
   if (classified.status === 'skipped') return classified;
+  // Renovate-style `tag: "1.2@sha256:…"`: the digest in the tag is the pin; it is updated in
+  // place, never duplicated into a digest field (the chart would render `…@X@X`).
+  if (tag?.includes('@')) return digest ? skip('digest in both tag and digest field') : tagDigestPlan(w, map, 'tag', classified);
   if (!field) return classified.status === 'pinned' ? classified : skip('chart has no digest field');
   if (!field.span) return skip(`${field.key} field is not a plain or quoted scalar`);
   const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest' };
@@ -177,6 +112,7 @@ function walk(w: Walk, node: unknown, keyNode: Scalar | undefined, path: string,
     return;
   }
   if (keyNode && isImageMap(w, value, key)) return onImageMap(w, value, keyNode, path);
+  for (const scalar of onSplitImages(w, value, path)) w.seen.add(scalar);
   for (const pair of value.items) {
     if (isMergeKey(pair.key) || !isScalar(pair.key)) continue;
     walk(w, pair.value, pair.key, join(path, keyString(pair.key) ?? ''), path);

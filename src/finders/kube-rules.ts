@@ -32,15 +32,30 @@ function podSpec(at: string): ImageRule[] {
   ];
 }
 
-/** argoTemplates: Argo Workflows template image fields (https://argo-workflows.readthedocs.io/en/latest/fields/#template). */
-function argoTemplates(at: string, kind: string): ImageRule[] {
-  const t = `${at}.templates[]`;
+/** argoTemplate: the image fields of one Argo Workflows template (https://argo-workflows.readthedocs.io/en/latest/fields/#template). */
+function argoTemplate(t: string, kind: string): ImageRule[] {
   return [
     rule(`${t}.container.image`, kind),
     rule(`${t}.script.image`, kind),
     rule(`${t}.containerSet.containers[].image`, kind),
     rule(`${t}.initContainers[].image`, kind),
     rule(`${t}.sidecars[].image`, kind),
+  ];
+}
+
+/**
+ * argoTemplates: every template of a WorkflowSpec at `at`: `templates[]`, `templateDefaults`,
+ * `inline` templates in `steps` (a sequence of sequences) and `dag.tasks`, and workflow-level
+ * executor plugins. `resource.manifest` is a string and is never searched.
+ */
+function argoTemplates(at: string, kind: string): ImageRule[] {
+  const t = `${at}.templates[]`;
+  return [
+    ...argoTemplate(t, kind),
+    ...argoTemplate(`${at}.templateDefaults`, kind),
+    ...argoTemplate(`${t}.steps[][].inline`, kind),
+    ...argoTemplate(`${t}.dag.tasks[].inline`, kind),
+    rule(`${at}.executorPlugins[].spec.sidecar.container.image`, kind),
   ];
 }
 
@@ -70,6 +85,10 @@ export const KIND_RULES: readonly KindRules[] = [
     kind, groups: ARGO, rules: argoTemplates('spec', `crd:${kind}`),
   })),
   { kind: 'CronWorkflow', groups: ARGO, rules: argoTemplates('spec.workflowSpec', 'crd:CronWorkflow') },
+  // https://argo-workflows.readthedocs.io/en/latest/executor_plugins/
+  { kind: 'ExecutorPlugin', groups: ARGO, rules: [rule('spec.sidecar.container.image', 'crd:ExecutorPlugin')] },
+  // kind cluster configs: https://kind.sigs.k8s.io/docs/user/configuration/#nodes (node images are best pinned by digest)
+  { kind: 'Cluster', groups: ['kind.x-k8s.io'], rules: [rule('nodes[].image', 'kind-node')] },
   // prometheus-operator: `spec.image` plus strategic-merge container overrides (often without images).
   ...PROMETHEUS_OPERATOR.map((kind) => ({
     kind, groups: ['monitoring.coreos.com'],

@@ -56,16 +56,26 @@ export function findKubernetesImages(file: string, text: string, options: Finder
 
 /**
  * parseTemplateAware parses the YAML, or returns undefined when it does not
- * parse and contains Go/Jinja template actions: a template outside a
- * `templates/` directory, reported like one instead of failing the run.
+ * parse because of Go/Jinja template actions outside scalars (`{{- if … }}`
+ * lines, `image: {{ .Values.x }}` unquoted): a template outside a `templates/`
+ * directory, reported like one. A `{{ }}` inside a scalar never makes a file a
+ * template: the file parses and only that scalar is skipped.
  */
 function parseTemplateAware(file: string, text: string): YamlSource | undefined {
   try {
     return parseYaml(file, text);
   } catch (error) {
-    if (isPinError(error, 'YAML_SYNTAX') && /\{\{|\{%/.test(text)) return undefined;
+    if (isPinError(error, 'YAML_SYNTAX') && hasActionsOutsideScalars(text)) return undefined;
     throw error;
   }
+}
+
+/** TEMPLATE_ACTION: `{{`/`{%` where a YAML node starts (line start, after `- ` or `key: `), so not inside a scalar. */
+const TEMPLATE_ACTION = /(?:^[ \t]*|[-:][ \t]+)\{[{%]/m;
+
+/** hasActionsOutsideScalars reports whether a text has template actions where YAML expects a node. */
+export function hasActionsOutsideScalars(text: string): boolean {
+  return TEMPLATE_ACTION.test(text);
 }
 
 /** visitObject dispatches one object: Lists recurse into items, others get their image rules applied. */

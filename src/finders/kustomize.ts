@@ -66,7 +66,9 @@ function entryOccurrence(source: YamlSource, reader: YamlReader, entry: YAMLMap,
   const refText = (newName?.text ? newName : name).text + (newTag?.text ? `:${newTag.text}` : '') + (digestText ? `@${digestText}` : '');
   const classified = classifyReference(refText);
   if (classified.status === 'skipped') return { ...base, ...classified };
-  const plan = digestPlan(source, entry);
+  // Renovate-style `newTag: "2.3@sha256:…"`: the digest in newTag is the pin; update it there,
+  // never add a `digest:` (kustomize would render `…@sha256:X@sha256:X`).
+  const plan = newTag?.text.includes('@') ? tagDigestPlan(source, newTag.scalar) : digestPlan(source, entry);
   if (typeof plan === 'string') return { ...base, skipReason: plan };
   return { ...base, ...classified, plan };
 }
@@ -81,6 +83,15 @@ function readField(source: YamlSource, node: unknown): Field | undefined {
   if (node.value === null) return { scalar: node, text: '' };
   const located = scalarSource(node, source.text);
   return located ? { scalar: node, text: located.span.raw } : undefined;
+}
+
+/** tagDigestPlan targets the digest after the `@` inside a newTag value (quotes kept). */
+function tagDigestPlan(source: YamlSource, scalar: Scalar): DigestFieldPlan | string {
+  const located = scalarSource(scalar, source.text);
+  if (!located?.verbatim || located.style === 'block') return 'non-literal-scalar';
+  const at = located.span.raw.indexOf('@');
+  const value = { start: located.span.start + at + 1, end: located.span.end, raw: located.span.raw.slice(at + 1) };
+  return { type: 'digest-field', value, withAlgorithm: true };
 }
 
 /**

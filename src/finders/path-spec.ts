@@ -6,6 +6,8 @@ import type { Physical, YamlReader } from '../rewrite/yaml-reader.js';
 export interface PathSegment {
   key: string;
   each: boolean;
+  /** nested counts the extra `[]` of a sequence of sequences (Argo `steps[][]`). */
+  nested?: number;
 }
 
 /** PathMatch is one node a path spec selected, with the concrete path and the maps walked through. */
@@ -27,12 +29,13 @@ export function parsePathSpec(spec: string): PathSegment[] {
   const separator = spec.includes('/') && !spec.includes('.') ? '/' : '.';
   const parts = spec.split(separator);
   return parts.map((part) => {
-    const each = part.endsWith('[]');
-    const key = each ? part.slice(0, -2) : part;
+    const brackets = /(?:\[\])*$/.exec(part)![0].length / 2;
+    const each = brackets > 0;
+    const key = part.slice(0, part.length - brackets * 2);
     if (!KEY.test(key) || (separator === '.' && key.includes('.'))) {
       throw new PinError('CONFIG_INVALID', `image path ${JSON.stringify(spec)}: bad segment ${JSON.stringify(part)} (expected keys separated by "." with "[]" after sequences)`);
     }
-    return { key, each };
+    return brackets > 1 ? { key, each, nested: brackets - 1 } : { key, each };
   });
 }
 
@@ -51,7 +54,8 @@ export function selectPath(reader: YamlReader, root: YAMLMap, segments: readonly
     const here = path ? `${path}.${segment.key}` : segment.key;
     const chain = [...parents, map];
     const last = index === segments.length - 1;
-    const targets = segment.each ? itemsOf(reader, value, here) : [{ node: value, path: here }];
+    let targets = segment.each ? itemsOf(reader, value, here) : [{ node: value, path: here }];
+    for (let n = 0; n < (segment.nested ?? 0); n++) targets = targets.flatMap((t) => itemsOf(reader, t.node, t.path));
     for (const target of targets) {
       if (last) out.push({ node: target.node, path: target.path, parents: chain });
       else if (isMap(target.node)) step(target.node, index + 1, target.path, chain);

@@ -125,6 +125,8 @@ export interface FinderOptions {
   customPaths?: CustomImagePath[];
   /** dockerfileCopyFrom: also pin `COPY --from=<image>` (opt-in). */
   dockerfileCopyFrom?: boolean;
+  /** maxFileSize (bytes) is a scan limit, not a finder knob: the pipeline ignores larger files unread. */
+  maxFileSize?: number;
 }
 
 /** Finder extracts image occurrences from a file's text. Pure: no I/O, no network. */

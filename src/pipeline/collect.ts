@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { matchesDockerfile } from '../finders/dockerfile.js';
 import { PinError } from '../errors.js';
 import { isTempFile, removeStaleTempFiles } from '../fs/atomic.js';
 import { globFilter } from './glob-filter.js';
@@ -18,9 +19,13 @@ export interface CollectOptions {
 const YAML_FILE = /\.ya?ml$/i;
 const DOCKERFILE = /(^|[./-])(Dockerfile|Containerfile)([.-][^/]*)?$/;
 
-/** isCandidateFile reports whether a file name can hold image references digestpin understands. */
+/**
+ * isCandidateFile reports whether a file name can hold image references digestpin understands:
+ * YAML, Dockerfiles by Renovate's and hadolint's conventions (`*.dockerfile`, `*.containerfile`,
+ * `Dockerfile.*`, `*.Dockerfile`, any case), and Tiltfiles (read for the images Tilt builds).
+ */
 export function isCandidateFile(name: string): boolean {
-  return YAML_FILE.test(name) || DOCKERFILE.test(name);
+  return YAML_FILE.test(name) || DOCKERFILE.test(name) || matchesDockerfile(name) || path.basename(name) === 'Tiltfile';
 }
 
 /**

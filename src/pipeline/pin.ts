@@ -6,7 +6,7 @@ import type { Resolver } from '../registry/types.js';
 import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
 import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';
-import { scanPaths, type ScannedFile } from './scan.js';
+import { scanPaths, unreadableError, type ScannedFile } from './scan.js';
 
 /** PinRunOptions configure one pin or update run (no writing happens here). */
 export interface PinRunOptions {
@@ -33,6 +33,11 @@ export interface PinRunOptions {
   scanned?: ScannedFile[];
   /** onProgress is told after each distinct tag is resolved (for a TTY progress line). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * keepGoing: a file no parser reads stays in `scanned` with its `error` (the caller reports
+   * it and exits 2) instead of stopping the run before anything is written.
+   */
+  keepGoing?: boolean;
   /** beforeResolve sees the scanned tree before any network call (e.g. to route tree pull secrets). */
   beforeResolve?: (scanned: ScannedFile[]) => void;
 }
@@ -53,6 +58,8 @@ export interface PinRun {
 /** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
 export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const scanned = options.scanned ?? (await scanPaths(options.paths, options));
+  const unreadable = options.keepGoing ? undefined : unreadableError(scanned);
+  if (unreadable) throw unreadable;
   const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   options.beforeResolve?.(scanned);
@@ -68,7 +75,8 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
     { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy },
   );
   const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
-  const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
+  // A file that was not read (too large, unreadable) keeps its lock entries: nothing is known about it.
+  const scannedFiles = new Set(scanned.filter((f) => !f.ignored && !f.error).map((f) => relativeTo(options.lockDir, f.file)));
   const lock = mergeLock(options.lock, records, scannedFiles, options.now);
   return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
 }

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PinError, isPinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
 import { collectFiles, toPosix, type CollectOptions } from './collect.js';
+import { skipBuildArtifacts } from './build-artifacts.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
@@ -16,9 +17,18 @@ export interface ScannedFile {
   occurrences: Occurrence[];
   secrets: FoundSecret[];
   serviceAccounts: FoundServiceAccount[];
-  /** ignored explains why a file was not scanned (binary, not UTF-8). */
+  /** ignored explains why a file was not scanned (binary, not UTF-8, larger than --max-file-size). */
   ignored?: string;
+  /**
+   * error is why no parser could read the file (`file:line:col: reason`); the file has no
+   * occurrences and the caller decides: list/lint report it and exit 2, pin stops unless
+   * --keep-going (see unreadableError).
+   */
+  error?: string;
 }
+
+/** DEFAULT_MAX_FILE_SIZE is the default --max-file-size: 16 MiB (a 50 MB YAML file took 55 s and 2.2 GB). */
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
 
 // ignoreBOM keeps a UTF-8 byte order mark in the text, so a rewritten file keeps it too.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -50,18 +60,29 @@ function readBytes(file: string, display: string): Buffer {
   }
 }
 
+/** tooLarge says why a file is skipped for its size, or undefined when it is within the limit. */
+function tooLarge(file: string, display: string, limit: number): string | undefined {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw new PinError('IO', `${display}: cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  return size > limit ? `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)` : undefined;
+}
+
 /**
- * scanFiles reads and scans every file. All syntax errors are collected and
- * thrown together (one per line, each `file:line:col: reason`), so a user
- * fixes them in one go and nothing is written.
+ * scanFiles reads and scans every file. A file no parser reads is kept as data
+ * (`error`, no occurrences) so one bad file never hides the rest; files larger
+ * than `options.maxFileSize` (default 16 MiB) are `ignored` without being read.
  */
 export async function scanFiles(files: string[], cwd: string, options: FinderOptions): Promise<ScannedFile[]> {
-  const errors: string[] = [];
   const scanned: ScannedFile[] = [];
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   for (const file of files) {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
-    const bytes = readBytes(file, display);
-    const decoded = decodeText(bytes);
+    const oversize = tooLarge(file, display, limit);
+    const decoded = oversize ? { ignored: oversize } : decodeText(readBytes(file, display));
     if ('ignored' in decoded) {
       scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
       continue;
@@ -70,12 +91,21 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
       scanned.push(scanText(file, display, decoded.text, options));
     } catch (error) {
       if (!isPinError(error)) throw error;
-      errors.push(error.message);
+      scanned.push({ file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: error.message });
     }
   }
-  if (errors.length > 0) throw new PinError('YAML_SYNTAX', errors.join('\n'));
   skipKustomizeOverridden(scanned);
+  skipBuildArtifacts(scanned);
   return scanned;
+}
+
+/**
+ * unreadableError returns one YAML_SYNTAX error listing every file no parser
+ * read (one `file:line:col: reason` per line), or undefined when all were read.
+ */
+export function unreadableError(scanned: readonly ScannedFile[]): PinError | undefined {
+  const errors = scanned.filter((f) => f.error !== undefined).map((f) => f.error!);
+  return errors.length > 0 ? new PinError('YAML_SYNTAX', errors.join('\n')) : undefined;
 }
 
 /** scanPaths collects the candidate files under `paths` (files or directories) and scans them. */

@@ -7,18 +7,24 @@
 export type TemplateReason =
   | 'ko-import-path'
   | 'helm-template'
+  | 'argo-parameter'
   | 'jinja-template'
   | 'tekton-param'
   | 'substitution'
   | 'variable';
 
 // Tekton variable roots: https://tekton.dev/docs/pipelines/variables/
+// Argo Workflows variables: https://argo-workflows.readthedocs.io/en/latest/variables/
+// (`{{inputs.parameters.x}}`, `{{workflow.name}}`, `{{item}}`, `{{=expr}}`); Helm's start with `.` or a function.
+const ARGO_VARIABLE = /\{\{-?\s*(?:=|(?:inputs|outputs|workflow|steps|tasks|item|pod|node|retries|lastRetry|cronworkflow)(?:[.}\s]))/;
+
 const TEKTON_ROOT = /\$\(\s*(?:params|inputs|outputs|resources|context|tasks|steps|workspaces|results|finally)[.[]/;
 
 /**
  * isTemplated returns why a value is templated or otherwise not a registry
  * image, or undefined for a value that should be parsed as a reference:
  * - `ko-import-path`: `ko://github.com/org/cmd`, built and replaced by ko
+ * - `argo-parameter`: `{{inputs.parameters.image}}` (Argo Workflows variables and expressions)
  * - `helm-template`: `{{ .Values.image }}` (Helm and other Go templates)
  * - `jinja-template`: `{% if %}` blocks (Jinja, Ansible)
  * - `tekton-param`: `$(params.image)` and other Tekton variables
@@ -27,6 +33,7 @@ const TEKTON_ROOT = /\$\(\s*(?:params|inputs|outputs|resources|context|tasks|ste
  */
 export function isTemplated(value: string): TemplateReason | undefined {
   if (value.startsWith('ko://')) return 'ko-import-path';
+  if (ARGO_VARIABLE.test(value)) return 'argo-parameter';
   if (value.includes('{{')) return 'helm-template';
   if (value.includes('{%')) return 'jinja-template';
   if (TEKTON_ROOT.test(value)) return 'tekton-param';

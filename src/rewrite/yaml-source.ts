@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Scalar } from 'yaml';
 import { PinError } from '../errors.js';
+import { lenientShadow } from './yaml-lenient.js';
 import type { TextSpan } from '../finders/types.js';
 
 /** YamlSource is a parsed multi-document YAML text that still knows its exact source text. */
@@ -36,6 +37,35 @@ export interface Position {
  * PinError('YAML_SYNTAX', 'file:line:col: reason') for the first error.
  */
 export function parseYaml(file: string, text: string): YamlSource {
+  let parsed = parseDocuments(text);
+  const firstError = parsed.documents.find((doc) => doc.errors.length > 0)?.errors[0];
+  if (firstError) {
+    // go-yaml tolerates badly indented continuation lines in quoted scalars and flow
+    // collections: re-read such files through a same-length shadow (see yaml-lenient.ts).
+    const shadow = tryLenientShadow(text, firstError.pos[0]);
+    if (shadow !== undefined) parsed = { documents: parseDocuments(shadow).documents, lineCounter: lineCounterFor(text) };
+  }
+  const source: YamlSource = { file, text, documents: parsed.documents, lineCounter: parsed.lineCounter, eol: detectEol(text) };
+  for (const doc of source.documents) {
+    const error = doc.errors[0];
+    if (error) throw yamlError(source, error.pos[0], readableReason(error.message.split(' at line ')[0] ?? error.code));
+    rejectDuplicateKeys(source, doc);
+  }
+  return source;
+}
+
+/** tryLenientShadow returns the lenient shadow of a text, or undefined (also when nesting is too deep to re-read). */
+function tryLenientShadow(text: string, firstError: number): string | undefined {
+  try {
+    return lenientShadow(text, firstError, (candidate) => parseDocuments(candidate).documents.find((d) => d.errors.length > 0)?.errors[0]?.pos[0]);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** parseDocuments runs the yaml parser with the options every finder relies on. */
+function parseDocuments(text: string): { documents: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, {
     keepSourceTokens: true,
@@ -47,13 +77,15 @@ export function parseYaml(file: string, text: string): YamlSource {
     // ConfigMap took 30 s); duplicates are rejected by the linear check below instead.
     uniqueKeys: false,
   });
-  const source: YamlSource = { file, text, documents: [...documents], lineCounter, eol: detectEol(text) };
-  for (const doc of source.documents) {
-    const error = doc.errors[0];
-    if (error) throw yamlError(source, error.pos[0], readableReason(error.message.split(' at line ')[0] ?? error.code));
-    rejectDuplicateKeys(source, doc);
-  }
-  return source;
+  return { documents: [...documents], lineCounter };
+}
+
+/** lineCounterFor counts the lines of the original text (a shadow has fewer line breaks). */
+function lineCounterFor(text: string): LineCounter {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+  return counter;
 }
 
 /** rejectDuplicateKeys throws YAML_SYNTAX at the second occurrence of a scalar key in any mapping (linear time). */

@@ -33,10 +33,10 @@ const REGISTRY_FLAGS = ['--docker-config <dir>', '--authfile <file>', '--pull-se
 const PROMISED: Record<string, string[]> = {
   resolve: ['--json', '--platform <os/arch[/variant]>', ...REGISTRY_FLAGS],
   pin: ['--check', '--diff', '--frozen', '--json', '--lock <file>', '--no-lock', '--digest-only', '--keep-going',
-    '--include <glob>', '--exclude <glob>', ...REGISTRY_FLAGS],
-  list: ['--json', '--include <glob>', '--exclude <glob>', '--config <file>'],
+    '--include <glob>', '--exclude <glob>', '--max-file-size <size>', ...REGISTRY_FLAGS],
+  list: ['--json', '--include <glob>', '--exclude <glob>', '--config <file>', '--max-file-size <size>'],
   drift: ['--lock <file>', '--format <format>', '--fail-on <classes>', '--update-lock', '--no-explain', ...REGISTRY_FLAGS],
-  update: ['--check', '--diff', '--json', '--lock <file>', '--no-lock', '--keep-going', '--pr', ...REGISTRY_FLAGS],
+  update: ['--check', '--diff', '--json', '--lock <file>', '--no-lock', '--keep-going', '--pr', '--max-file-size <size>', ...REGISTRY_FLAGS],
 };
 
 describe('digestpin --help', () => {

@@ -54,10 +54,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = import.meta.resolve('tsx');
 
 /** pinHostileInChild runs the same in a child process with a heap cap and a wall-clock kill. */
-export async function pinHostileInChild(files: Record<string, string | Buffer>, opts: { heapMb: number; killAfterMs: number }): Promise<HostileOutcome> {
+export async function pinHostileInChild(files: Record<string, string | Buffer>, opts: { heapMb: number; killAfterMs: number; args?: string[] }): Promise<HostileOutcome> {
   const dir = await hostileTree(files);
   const before = await snapshot(dir);
-  const child = spawn(process.execPath, [`--max-old-space-size=${opts.heapMb}`, '--import', TSX, path.join(ROOT, 'test/faults/cli-child.ts'), 'pin', '--frozen', '--json', '.'], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${opts.heapMb}`, '--import', TSX, path.join(ROOT, 'test/faults/cli-child.ts'), 'pin', '--frozen', '--json', ...(opts.args ?? []), '.'], {
     cwd: dir, env: { PATH: process.env.PATH, HOME: dir, DIGESTPIN_CHILD_RUSAGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -70,8 +70,10 @@ describe('deep nesting', () => {
   it.each([
     ['flow sequences', `deep: ${'['.repeat(10_000)}${']'.repeat(10_000)}`],
     ['flow mappings', `deep: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}`],
-    ['block mappings', Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')],
-  ])('10k levels of %s: YAML_SYNTAX naming the file, no crash, nothing written', async (_what, deep) => {
+    // 5k levels (12.5 MB: indentation grows quadratically) stay under the default
+    // --max-file-size; 10k levels (50 MB) would be ignored unread for their size.
+    ['block mappings', Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')],
+  ])('thousands of levels of %s: YAML_SYNTAX naming the file, no crash, nothing written', async (_what, deep) => {
     const o = await pinHostile({ 'deep.yaml': `${pod([], '[{name: c, image: "nginx:1.25"}]')}${deep}\n` });
     expectNothingWritten(o);
     expect(o.stderr).toMatch(/^digestpin: deep\.yaml:\d+:\d+: .+ \[YAML_SYNTAX\]$/m);
@@ -143,9 +145,19 @@ describe('10k-character references', () => {
 });
 
 describe('huge documents', () => {
-  it('a 20 MB document pins the image beside it within a 1.5 GB heap, or fails clearly', async () => {
+  it('a 20 MB document is ignored unread under the default --max-file-size (16 MiB), with the reason', async () => {
     const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "${'x'.repeat(20_000_000)}"\n---\n${pod([], '[{name: c, image: "nginx:1.25"}]')}`;
-    const o = await pinHostileInChild({ 'big.yaml': big }, { heapMb: 1536, killAfterMs: 60_000 });
+    const o = await pinHostileInChild({ 'big.yaml': big }, { heapMb: 256, killAfterMs: 60_000 });
+    expect(o.timedOut).toBe(false);
+    expect(o.code).toBe(0);
+    const report = JSON.parse(o.stdout) as { ignoredFiles: Array<{ file: string; reason: string }> };
+    expect(report.ignoredFiles).toEqual([{ file: 'big.yaml', reason: expect.stringMatching(/^larger than --max-file-size \(\d+ bytes > 16777216;/) }]);
+    expectGoodPinned(o, 'big.yaml', 0);
+  }, 90_000);
+
+  it('a 20 MB document (with --max-file-size 64MiB) pins the image beside it within a 1.5 GB heap, or fails clearly', async () => {
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "${'x'.repeat(20_000_000)}"\n---\n${pod([], '[{name: c, image: "nginx:1.25"}]')}`;
+    const o = await pinHostileInChild({ 'big.yaml': big }, { heapMb: 1536, killAfterMs: 60_000, args: ['--max-file-size', '64MiB'] });
     expect(o.timedOut).toBe(false);
     console.log(`20 MB document: peak RSS ${Math.round((o.maxRssKb ?? 0) / 1024)} MiB`);
     if (o.code !== 0) return expectNothingWritten(o);

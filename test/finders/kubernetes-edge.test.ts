@@ -184,4 +184,11 @@ describe('kubernetes finder: anchors, merges and malformed YAML', () => {
     const found = find(text).occurrences;
     expect(found.map((o) => [o.line, o.finder, o.status, o.skipReason, o.span.raw])).toEqual([[5, 'helm-template', 'skipped', 'helm-template', '{{ .Values.image }}']]);
   });
+
+  // Issue 12 item 3: `{{ }}` only inside scalars never turns a broken file into a "template"
+  // whose images are all silently skipped: the syntax error is reported.
+  it('a YAML error in a file whose {{ }} are all inside scalars is an error, not a silent helm-template skip', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: "{{ .Values.image }}"\n  - image: nginx:1.25\n    args: [a\n  bad: indent\n';
+    expect(() => find(text)).toThrow(expect.objectContaining({ code: 'YAML_SYNTAX', message: expect.stringMatching(/^deploy\/app\.yaml:\d+:\d+: /) }));
+  });
 });

@@ -298,7 +298,7 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
     const result = await pin('--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Record<string, any>;
-    expect(Object.keys(report).sort()).toEqual(['blockedFiles', 'failures', 'files', 'ignoredFiles', 'lockChanged', 'occurrences', 'written']);
+    expect(Object.keys(report).sort()).toEqual(['blockedFiles', 'failures', 'files', 'ignoredFiles', 'lockChanged', 'occurrences', 'unreadableFiles', 'written']);
     expect(report).toMatchObject({ written: true, lockChanged: true, blockedFiles: [], failures: [], ignoredFiles: [] });
     expect(report.files.map((f: { file: string }) => f.file)).toEqual(Object.keys(pinned).filter((f) => pinned[f] !== input[f]).sort());
     const entries = report.files.flatMap((f: { pinned: unknown[] }) => f.pinned) as Array<Record<string, any>>;

@@ -4,10 +4,13 @@ import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintForm
 import { scanPaths } from '../../pipeline/scan.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, type CliIO } from '../io.js';
+import { reportUnreadable } from './list.js';
 
 /** LintCliOptions are `digestpin lint`'s flags. */
 export interface LintCliOptions {
   dockerfileCopyFrom?: boolean;
+  /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
+  maxFileSize?: string;
   format: string;
   mutableTags: string[];
   config?: string;
@@ -30,6 +33,8 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
+  // An unreadable file was not checked: never a green lint (exit 2), but every other file is linted.
+  if (reportUnreadable(scanned, io) > 0) return ExitCode.error;
   return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;
 }
 

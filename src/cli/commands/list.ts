@@ -1,11 +1,13 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
-import { scanPaths } from '../../pipeline/scan.js';
+import { scanPaths, type ScannedFile } from '../../pipeline/scan.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { location, occurrenceJson } from '../output.js';
 
 /** ListCliOptions are `digestpin list`'s flags. */
 export interface ListCliOptions {
   dockerfileCopyFrom?: boolean;
+  /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
+  maxFileSize?: string;
   json?: boolean;
   config?: string;
   include: string[];
@@ -22,9 +24,12 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
     finderOptions: finderOptionsFor(config, opts),
   });
   const occurrences = scanned.flatMap((f) => f.occurrences);
+  // A file no parser reads is reported once and never hides the others; the run then exits 2.
+  const unreadable = reportUnreadable(scanned, io);
+  const exit = unreadable > 0 ? ExitCode.error : ExitCode.ok;
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));
-    return ExitCode.ok;
+    return exit;
   }
   for (const o of occurrences) {
     const status = o.status === 'skipped' ? `skipped (${o.skipReason ?? 'unknown'})` : o.status;
@@ -32,6 +37,14 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
   }
   for (const f of scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
   const count = (s: string): number => occurrences.filter((o) => o.status === s).length;
-  writeLine(io.stderr, `${occurrences.length} reference(s): ${count('unpinned')} unpinned, ${count('pinned')} pinned, ${count('skipped')} skipped`);
-  return ExitCode.ok;
+  const notRead = unreadable > 0 ? `; ${unreadable} file(s) could not be read` : '';
+  writeLine(io.stderr, `${occurrences.length} reference(s): ${count('unpinned')} unpinned, ${count('pinned')} pinned, ${count('skipped')} skipped${notRead}`);
+  return exit;
+}
+
+/** reportUnreadable prints `error: file:line:col: reason [YAML_SYNTAX]` once per unreadable file and counts them. */
+export function reportUnreadable(scanned: readonly ScannedFile[], io: CliIO): number {
+  const unreadable = scanned.filter((f) => f.error !== undefined);
+  for (const f of unreadable) writeLine(io.stderr, `error: ${f.error} [YAML_SYNTAX]`);
+  return unreadable.length;
 }

@@ -14,5 +14,6 @@ export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boo
     failures: run.failures.map((f) => ({ reference: f.ref.original, canonical: f.key, code: f.code, message: f.message })),
     occurrences: run.scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))),
     ignoredFiles: run.scanned.filter((f) => f.ignored).map((f) => ({ file: f.display, reason: f.ignored })),
+    unreadableFiles: run.scanned.filter((f) => f.error !== undefined).map((f) => ({ file: f.display, error: f.error })),
   };
 }

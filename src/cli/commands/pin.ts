@@ -17,6 +17,8 @@ import { pinJson } from './pin-json.js';
 /** PinCliOptions are `digestpin pin`'s flags. */
 export interface PinCliOptions extends RegistryCliOptions {
   dockerfileCopyFrom?: boolean;
+  /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
+  maxFileSize?: string;
   check?: boolean;
   diff?: boolean;
   frozen?: boolean;
@@ -58,6 +60,7 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       beforeResolve: opts.pullSecretsFromTree ? (scanned) => context?.usePullSecretsFromTree(scanned) : undefined,
       concurrency: opts.concurrency,
       digestOnly: opts.digestOnly,
+      keepGoing: opts.keepGoing,
       mode: 'pin',
       lock: previous,
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
@@ -90,8 +93,10 @@ export interface FinishContext {
  */
 export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number> {
   const { opts, io } = ctx;
-  const failed = run.failures.length > 0;
+  const unreadable = run.scanned.filter((f) => f.error !== undefined);
+  const failed = run.failures.length > 0 || unreadable.length > 0;
   if (failed) printFailures(io.stderr, run.failures, run.scanned);
+  for (const f of unreadable) writeLine(io.stderr, `error: ${f.error} [YAML_SYNTAX]`);
   const lockChanged = ctx.lockFile !== undefined && !ctx.stdinMode && serializeLock(run.lock) !== serializeLock(ctx.previous);
   if (ctx.stdinMode) return finishStdin(run, io, failed);
   if (failed && !opts.keepGoing) {

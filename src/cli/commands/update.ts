@@ -20,6 +20,8 @@ import { finishRun, writeChanges } from './pin.js';
 /** UpdateCliOptions are `digestpin update`'s flags. */
 export interface UpdateCliOptions extends RegistryCliOptions {
   dockerfileCopyFrom?: boolean;
+  /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
+  maxFileSize?: string;
   check?: boolean;
   diff?: boolean;
   json?: boolean;
@@ -94,6 +96,8 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config,
     finderOptions: finderOptionsFor(config, opts),
     resolver,
     concurrency: opts.concurrency,
+    // A pull request is never opened over a tree with a file digestpin could not read.
+    keepGoing: opts.keepGoing && !opts.pr,
     mode: 'update',
     select,
     lock: lockFile ? await readLock(lockFile) : emptyLock(),
