@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PinError } from './errors.js';
 import type { CustomImagePath, FinderOptions } from './finders/types.js';
+import { EMPTY_UPDATE_SETTINGS, parseUpdateSettings, type UpdateSettings } from './update/rules.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
 export const CONFIG_FILE = '.digestpin.yaml';
@@ -18,9 +19,11 @@ export interface DigestpinConfig {
   exclude: string[];
   /** dockerfileCopyFrom also pins `COPY --from=<image>` in Dockerfiles. */
   dockerfileCopyFrom: boolean;
+  /** updates holds `update`'s version policy, per-image rules, groups and PR metadata. */
+  updates: UpdateSettings;
 }
 
-const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
+const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false, updates: EMPTY_UPDATE_SETTINGS };
 
 /** loadConfig reads an explicit config file, or `.digestpin.yaml` in `cwd` when present. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<DigestpinConfig> {
@@ -48,7 +51,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
-  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom']);
+  const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom', 'updates']);
   if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
@@ -58,6 +61,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     include: strings(v.include, 'include', fail),
     exclude: strings(v.exclude, 'exclude', fail),
     dockerfileCopyFrom: v.dockerfileCopyFrom === true,
+    updates: parseUpdateSettings(v.updates, fail),
   };
 }
 

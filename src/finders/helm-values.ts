@@ -122,7 +122,8 @@ function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   if (classified.status === 'skipped') return classified;
   if (!field) return classified.status === 'pinned' ? classified : skip('chart has no digest field');
   if (!field.span) return skip(`${field.key} field is not a plain or quoted scalar`);
-  const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest' };
+  const tagSpan = tag && !tag.includes('@') ? spanOf(w, map, 'tag') : undefined;
+  const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest', ...(tagSpan?.raw === tag ? { tag: tagSpan } : {}) };
   return { ...classified, plan };
 }
 

@@ -68,7 +68,8 @@ function entryOccurrence(source: YamlSource, reader: YamlReader, entry: YAMLMap,
   if (classified.status === 'skipped') return { ...base, ...classified };
   const plan = digestPlan(source, entry);
   if (typeof plan === 'string') return { ...base, skipReason: plan };
-  return { ...base, ...classified, plan };
+  const tagSpan = newTag?.text ? scalarSource(newTag.scalar, source.text) : undefined;
+  return { ...base, ...classified, plan: tagSpan?.verbatim ? { ...plan, tag: tagSpan.span } : plan };
 }
 
 /**

@@ -49,7 +49,7 @@ describe('detectForge', () => {
     ['file:///srv/git/app.git', /does not name a repository/],
     ['https://github.com/acme', /does not name a repository/],
     ['https://github.com/acme/app/extra', /not a GitHub owner\/repo path/],
-    ['git@git.example.org:group/app.git', /cannot tell whether git\.example\.org is GitHub or GitLab; pass --forge/],
+    ['git@git.example.org:group/app.git', /cannot tell whether git\.example\.org is GitHub, GitLab or Gitea\/Forgejo; pass --forge/],
   ])('rejects %s', (url, message) => {
     expect(() => detectForge(url)).toThrow(message);
   });
