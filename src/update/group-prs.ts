@@ -22,7 +22,9 @@ export async function openGroupPullRequests(options: GroupPullRequests): Promise
   const byGroup = new Map<string | undefined, ImageUpdate[]>();
   for (const u of options.updates) byGroup.set(u.group, [...(byGroup.get(u.group) ?? []), u]);
   if (byGroup.size === 0) byGroup.set(undefined, []);
-  const order = [...byGroup.keys()].sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  // (Array#sort always moves undefined last, so the default request is put first by hand.)
+  const named = [...byGroup.keys()].filter((g): g is string => g !== undefined).sort();
+  const order = byGroup.has(undefined) ? [undefined, ...named] : named;
   const out: Array<{ group?: string; result: PullRequestResult; count: number }> = [];
   for (const group of order) {
     const updates = byGroup.get(group)!;
