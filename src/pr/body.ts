@@ -51,7 +51,7 @@ export const VERSIONS_TITLE = 'chore(deps): update image versions and digests';
 export function renderTitle(updates: readonly ImageUpdate[]): string {
   const list = normalizeUpdates(updates);
   const first = list[0];
-  if (first === undefined || new Set(list.map((u) => u.reference)).size > 1 || list.length > 1) {
+  if (first === undefined || new Set(list.map((u) => u.reference)).size > 1) {
     return list.some((u) => u.newTag !== undefined) ? VERSIONS_TITLE : MULTI_TITLE;
   }
   if (first.newTag !== undefined) return `chore(deps): update ${first.image} from ${first.tag} to ${first.newTag}`;
