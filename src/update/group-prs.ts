@@ -1,3 +1,4 @@
+import { PinError } from '../errors.js';
 import type { PullRequestResult } from '../pr/pull-request.js';
 import type { ImageUpdate } from '../pr/types.js';
 
@@ -25,6 +26,11 @@ export async function openGroupPullRequests(options: GroupPullRequests): Promise
   // (Array#sort always moves undefined last, so the default request is put first by hand.)
   const named = [...byGroup.keys()].filter((g): g is string => g !== undefined).sort();
   const order = byGroup.has(undefined) ? [undefined, ...named] : named;
+  for (const group of named) {
+    if (`${GROUP_BRANCH_PREFIX}${group}` === options.defaultBranch) {
+      throw new PinError('USAGE', `update group "${group}" would use branch ${options.defaultBranch}, which is the default pull request's branch; rename the group or pass --branch`);
+    }
+  }
   const out: Array<{ group?: string; result: PullRequestResult; count: number }> = [];
   for (const group of order) {
     const updates = byGroup.get(group)!;

@@ -34,7 +34,8 @@ type Fail = (what: string) => never;
 
 const RULE_KEYS = ['images', 'versions', 'allowed', 'ignoreTags', 'ignore', 'group'];
 const SECTION_KEYS = ['versions', 'rules', 'labels', 'reviewers', 'assignees'];
-const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+// A group names a git branch (`digestpin/<group>`): no `..`, no trailing `.` or `.lock` (git check-ref-format).
+const GROUP_NAME = /^(?=.{1,63}$)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 
 /** parseUpdateSettings validates the `updates:` section, failing with the key path. */
 export function parseUpdateSettings(value: unknown, fail: Fail): UpdateSettings {
@@ -59,7 +60,9 @@ function parseRule(value: unknown, at: string, fail: Fail): UpdateRule {
   if (v.allowed !== undefined && typeof v.allowed !== 'string') fail(`${at}.allowed must be a string such as ">=1.2 <2"`);
   if (typeof v.allowed === 'string') parseRange(v.allowed, at);
   if (v.ignore !== undefined && typeof v.ignore !== 'boolean') fail(`${at}.ignore must be true or false`);
-  if (v.group !== undefined && (typeof v.group !== 'string' || !GROUP_NAME.test(v.group))) fail(`${at}.group must be a name of letters, digits, ".", "_" or "-"`);
+  if (v.group !== undefined && (typeof v.group !== 'string' || !GROUP_NAME.test(v.group) || v.group.endsWith('.lock'))) {
+    fail(`${at}.group must be a branch-safe name of letters, digits, "_", "-" and single inner dots`);
+  }
   return {
     images,
     ...(v.versions === undefined ? {} : { versions: level(v.versions, `${at}.versions`, fail) }),
