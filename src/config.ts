@@ -5,6 +5,7 @@ import { isPinError, PinError } from './errors.js';
 import { parseMirror } from './registry/endpoint.js';
 import type { CustomImagePath, FinderOptions } from './finders/types.js';
 import { parseByteSize } from './pipeline/byte-size.js';
+import { EMPTY_UPDATE_SETTINGS, parseUpdateSettings, type UpdateSettings } from './update/rules.js';
 
 /** CONFIG_FILE is looked up in the current directory when --config is not given. */
 export const CONFIG_FILE = '.digestpin.yaml';
@@ -26,9 +27,11 @@ export interface DigestpinConfig {
   imageCredentialProviderBinDir?: string;
   /** maxFileSize (bytes): larger files are ignored unread (`--max-file-size` wins). */
   maxFileSize?: number;
+  /** updates holds `update`'s version policy, per-image rules, groups and PR metadata. */
+  updates: UpdateSettings;
 }
 
-const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false };
+const EMPTY: DigestpinConfig = { customImagePaths: [], registryMirrors: [], insecureRegistries: [], include: [], exclude: [], dockerfileCopyFrom: false, updates: EMPTY_UPDATE_SETTINGS };
 
 /** loadConfig reads an explicit config file, or `.digestpin.yaml` in `cwd` when present. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<DigestpinConfig> {
@@ -57,7 +60,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a mapping');
   const v = value as Record<string, unknown>;
   const known = new Set(['customImagePaths', 'registryMirrors', 'insecureRegistries', 'include', 'exclude', 'dockerfileCopyFrom',
-    'imageCredentialProviderConfig', 'imageCredentialProviderBinDir', 'maxFileSize']);
+    'imageCredentialProviderConfig', 'imageCredentialProviderBinDir', 'maxFileSize', 'updates']);
   if (v.dockerfileCopyFrom !== undefined && typeof v.dockerfileCopyFrom !== 'boolean') fail('"dockerfileCopyFrom" must be true or false');
   for (const key of Object.keys(v)) if (!known.has(key)) fail(`unknown key "${key}" (known: ${[...known].join(', ')})`);
   return {
@@ -70,6 +73,7 @@ export function validateConfig(value: unknown, source: string): DigestpinConfig 
     ...providerPath(v, 'imageCredentialProviderConfig', source, fail),
     ...providerPath(v, 'imageCredentialProviderBinDir', source, fail),
     ...(v.maxFileSize === undefined ? {} : { maxFileSize: configSize(v.maxFileSize, source) }),
+    updates: parseUpdateSettings(v.updates, fail),
   };
 }
 

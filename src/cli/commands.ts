@@ -96,7 +96,7 @@ function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
 function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('update')
-    .description('re-resolve the tags of pinned references (name:tag@sha256) and rewrite those whose digest moved')
+    .description('re-resolve the tags of pinned references (name:tag@sha256) and rewrite those whose digest moved; with --versions, move version tags too')
     .argument('[paths...]', 'files or directories', ['.'])
     .option('--check', 'write nothing; exit 1 if a digest moved')
     .option('--diff', 'print a unified diff to stdout; write nothing')
@@ -113,14 +113,15 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--branch <name>', 'bot branch (with --pr)', 'digestpin/update-digests')
     .option('--base <branch>', "target branch (with --pr; default: the remote's default branch)")
     .option('--remote <name>', 'git remote to push to (with --pr)', 'origin')
-    .addOption(new Option('--forge <forge>', 'github or gitlab (default: detected from the remote URL)').choices(['github', 'gitlab']))
-    .option('--api-url <url>', 'forge API base URL (GitHub Enterprise, self-hosted GitLab)')
+    .addOption(new Option('--forge <forge>', 'github, gitlab or gitea (Gitea/Forgejo; default: detected from the remote URL)').choices(['github', 'gitlab', 'gitea']))
+    .option('--api-url <url>', 'forge API base URL (GitHub Enterprise, self-hosted GitLab, Gitea/Forgejo .../api/v1)')
     .option('--label <name>', 'label to set on the pull request (repeatable)', collect, [])
     .option('--reviewer <user>', 'reviewer to request on a new pull request (repeatable)', collect, [])
     .option('--author <"Name <email>">', 'commit author (default: "digestpin[bot] <digestpin-bot@users.noreply.github.com>")')
     .option('--draft', 'open the pull request as a draft')
     .option('--dry-run', 'print branch, commit message and body; no git changes, no API calls')
-    .option('--require-platforms <list>', 'fail references whose new image is not an index with all of these platforms');
+    .option('--require-platforms <list>', 'fail references whose new image is not an index with all of these platforms')
+    .addOption(new Option('--versions <level>', 'also move version tags to the newest of the same family up to this level (default from .digestpin.yaml updates.versions)').choices(['digest', 'patch', 'minor', 'major']));
   addRegistryOptions(cmd).action(async (paths: string[], opts) => {
     const { runUpdate } = await import('./commands/update.js');
     setExit(await runUpdate(paths, opts, io));

@@ -57,7 +57,8 @@ function classifyImageMap(w: Walk, map: YAMLMap): Classified {
   if (tag?.includes('@')) return digest ? skip('digest in both tag and digest field') : tagDigestPlan(w, map, 'tag', classified);
   if (!field) return classified.status === 'pinned' ? classified : skip('chart has no digest field');
   if (!field.span) return skip(`${field.key} field is not a plain or quoted scalar`);
-  const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest' };
+  const tagSpan = tag && !tag.includes('@') ? spanOf(w, map, 'tag') : undefined;
+  const plan: DigestFieldPlan = { type: 'digest-field', value: field.span, withAlgorithm: field.key === 'digest', ...(tagSpan?.raw === tag ? { tag: tagSpan } : {}) };
   return { ...classified, plan };
 }
 

@@ -70,7 +70,8 @@ function entryOccurrence(source: YamlSource, reader: YamlReader, entry: YAMLMap,
   // never add a `digest:` (kustomize would render `…@sha256:X@sha256:X`).
   const plan = newTag?.text.includes('@') ? tagDigestPlan(source, newTag.scalar) : digestPlan(source, entry);
   if (typeof plan === 'string') return { ...base, skipReason: plan };
-  return { ...base, ...classified, plan };
+  const tagSpan = newTag?.text ? scalarSource(newTag.scalar, source.text) : undefined;
+  return { ...base, ...classified, plan: tagSpan?.verbatim ? { ...plan, tag: tagSpan.span } : plan };
 }
 
 /**

@@ -44,6 +44,8 @@ export interface DigestFieldPlan {
   };
   /** withAlgorithm: write `sha256:hex` (true) or the bare hex (Helm `sha:` fields). */
   withAlgorithm: boolean;
+  /** tag is the tag field's value (kustomize `newTag`, Helm `tag`), so `update --versions` can move it with the digest. */
+  tag?: TextSpan;
 }
 
 /** WritePlan describes how an occurrence is rewritten once its digest is known. */

@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { FinderOptions, Occurrence } from '../finders/types.js';
 import { mergeLock, type LockRecord } from '../lock/merge.js';
 import type { LockFile } from '../lock/schema.js';
+import type { ImageReference } from '../reference/types.js';
 import type { Resolver } from '../registry/types.js';
+import type { PlannedBump, VersionPlanner } from '../update/version-plan.js';
 import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
 import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';
@@ -40,6 +42,8 @@ export interface PinRunOptions {
   keepGoing?: boolean;
   /** beforeResolve sees the scanned tree before any network call (e.g. to route tree pull secrets). */
   beforeResolve?: (scanned: ScannedFile[]) => void;
+  /** versions plans tag moves (`update --versions`): a moved occurrence is pinned to its new tag's digest. */
+  versions?: VersionPlanner;
 }
 
 /** PinRun is everything a pin/update run decided: changes, failures and the next lock. */
@@ -53,6 +57,8 @@ export interface PinRun {
   lock: LockFile;
   /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
   considered: number;
+  /** bumps are the tag moves `update --versions` made, by occurrence. */
+  bumps: Map<Occurrence, PlannedBump>;
 }
 
 /** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
@@ -60,25 +66,33 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const scanned = options.scanned ?? (await scanPaths(options.paths, options));
   const unreadable = options.keepGoing ? undefined : unreadableError(scanned);
   if (unreadable) throw unreadable;
-  const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
-  const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
+  const selected = (o: Occurrence): boolean => o.ref !== undefined && (options.select?.(o) ?? true);
   options.beforeResolve?.(scanned);
-  const { resolved, failures } = await resolveAll(targets.map((o) => o.ref!), options.resolver, options.concurrency, options.onProgress);
+  const versions = options.versions ? await options.versions(scanned.flatMap((f) => f.occurrences.filter(selected))) : { bumps: new Map<Occurrence, PlannedBump>(), failures: [] };
+  const { bumps } = versions;
+  const wanted = (o: Occurrence): boolean => (bumps.has(o) || isCandidate(o, options.mode)) && selected(o);
+  const refOf = (o: Occurrence): ImageReference => bumps.get(o)?.ref ?? o.ref!;
+  const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
+  const listFailed = new Set(versions.failures.map((f) => f.key));
+  const outcome = await resolveAll(targets.filter((o) => !listFailed.has(lockKey(o.ref!))).map(refOf), options.resolver, options.concurrency, options.onProgress);
+  const { resolved } = outcome;
+  const failures = [...versions.failures, ...outcome.failures].sort((a, b) => (a.key < b.key ? -1 : 1));
   const failed = new Set(failures.map((f) => f.key));
   const plan = planChanges(
     scanned,
     (o) => {
       if (!wanted(o)) return undefined;
-      const key = lockKey(o.ref!);
+      if (failed.has(lockKey(o.ref!))) return 'blocked';
+      const key = lockKey(refOf(o));
       return failed.has(key) ? 'blocked' : resolved.get(key)?.digest;
     },
-    { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy },
+    { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy, tagFor: (o) => bumps.get(o)?.to },
   );
-  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
+  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, refOf);
   // A file that was not read (too large, unreadable) keeps its lock entries: nothing is known about it.
   const scannedFiles = new Set(scanned.filter((f) => !f.ignored && !f.error).map((f) => relativeTo(options.lockDir, f.file)));
   const lock = mergeLock(options.lock, records, scannedFiles, options.now);
-  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
+  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size, bumps };
 }
 
 function isCandidate(o: Occurrence, mode: 'pin' | 'update'): boolean {
@@ -93,6 +107,7 @@ function lockRecords(
   changes: FileChange[],
   resolved: Map<string, { digest: string; mediaType: string; platforms?: LockRecord['platforms'] }>,
   lockDir: string,
+  refOf: (o: Occurrence) => ImageReference,
 ): LockRecord[] {
   const written = new Map<Occurrence, string>();
   for (const change of changes) for (const r of change.rewritten) written.set(r.occurrence, r.digest);
@@ -103,7 +118,7 @@ function lockRecords(
       if (o.ref.digest && !o.ref.tag && !written.has(o)) continue;
       const digest = written.get(o) ?? o.ref.digest;
       if (!digest) continue;
-      const key = lockKey(o.ref);
+      const key = lockKey(written.has(o) ? refOf(o) : o.ref);
       const info = resolved.get(key);
       const fromRegistry = info && info.digest === digest ? info : undefined;
       records.push({ key, digest, mediaType: fromRegistry?.mediaType, platforms: fromRegistry?.platforms, files: [relativeTo(lockDir, file.file)] });

@@ -19,8 +19,8 @@ export interface FileChange {
   readonly after: string;
   /** edits are validated against `before` (sorted, no overlaps, expected text present). */
   edits: Edit[];
-  /** rewritten lists each occurrence written and the digest it now carries. */
-  rewritten: Array<{ occurrence: Occurrence; digest: string }>;
+  /** rewritten lists each occurrence written, the digest it now carries and, when its tag moved, the new tag. */
+  rewritten: Array<{ occurrence: Occurrence; digest: string; tag?: string }>;
 }
 
 /**
@@ -43,6 +43,8 @@ export interface PlanOptions {
   digestOnly?: boolean;
   /** pullPolicy is set on every pod container that is digest-pinned after the run. */
   pullPolicy?: string;
+  /** tagFor gives the new tag of an occurrence whose tag moves (`update --versions`). */
+  tagFor?: (occurrence: Occurrence) => string | undefined;
 }
 
 /** planChanges computes every file's new text without writing anything. */
@@ -72,10 +74,11 @@ function planFile(
   const rewritten: FileChange['rewritten'] = [];
   for (const { occurrence, digest } of picks) {
     if (!digest) continue;
-    const own = editsFor(occurrence, digest, options, scanned.text);
+    const tag = options.tagFor?.(occurrence);
+    const own = editsFor(occurrence, digest, options, scanned.text, tag);
     if (own.length === 0) continue;
     edits.push(...own);
-    rewritten.push({ occurrence, digest });
+    rewritten.push({ occurrence, digest, ...(tag === undefined ? {} : { tag }) });
   }
   if (options.pullPolicy) edits.push(...policyEdits(scanned, picks, options.pullPolicy, notes));
   const effective = edits.filter((e) => e.replacement !== e.expected);

@@ -23,8 +23,8 @@ const MAX_FILES_PER_ROW = 10;
 export function normalizeUpdates(updates: readonly ImageUpdate[]): ImageUpdate[] {
   const merged = new Map<string, ImageUpdate>();
   for (const u of updates) {
-    if (u.oldDigest === u.newDigest) continue;
-    const key = `${u.reference}\0${u.oldDigest}\0${u.newDigest}`;
+    if (u.oldDigest === u.newDigest && u.newTag === undefined) continue;
+    const key = `${u.reference}\0${u.oldDigest}\0${u.newDigest}\0${u.newTag ?? ''}`;
     const seen = merged.get(key);
     if (seen === undefined) {
       merged.set(key, { ...u, files: [...u.files] });
@@ -45,11 +45,17 @@ export function shortDigest(digest: string, length = 12): string {
   return digest.slice(colon + 1, colon + 1 + length);
 }
 
-/** renderTitle names the single moved image, or says "image digests" for several. */
+/** VERSIONS_TITLE is the title used when several images moved and at least one changed version. */
+export const VERSIONS_TITLE = 'chore(deps): update image versions and digests';
+
+/** renderTitle names the single moved image (and its new version), or says "image digests" for several. */
 export function renderTitle(updates: readonly ImageUpdate[]): string {
   const list = normalizeUpdates(updates);
   const first = list[0];
-  if (first === undefined || new Set(list.map((u) => u.reference)).size > 1) return MULTI_TITLE;
+  if (first === undefined || new Set(list.map((u) => u.reference)).size > 1) {
+    return list.some((u) => u.newTag !== undefined) ? VERSIONS_TITLE : MULTI_TITLE;
+  }
+  if (first.newTag !== undefined) return `chore(deps): update ${first.image} from ${first.tag} to ${first.newTag}`;
   return `chore(deps): update ${first.image}:${first.tag} digest to ${shortDigest(first.newDigest, 7)}`;
 }
 
@@ -57,7 +63,8 @@ export function renderTitle(updates: readonly ImageUpdate[]): string {
 export function renderCommitMessage(updates: readonly ImageUpdate[]): string {
   const lines = [renderTitle(updates), ''];
   for (const u of normalizeUpdates(updates)) {
-    lines.push(`- ${u.image}:${u.tag}: ${shortDigest(u.oldDigest)} → ${shortDigest(u.newDigest)}`);
+    const version = u.newTag === undefined ? '' : ` → ${u.newTag} (${u.kind ?? 'version'})`;
+    lines.push(`- ${u.image}:${u.tag}${version}: ${digestText(u.oldDigest)} → ${shortDigest(u.newDigest)}`);
     if (u.explanation !== undefined && u.explanation.trim() !== '') lines.push(`  ${oneLine(u.explanation)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -84,17 +91,28 @@ function renderWith(list: ImageUpdate[], shown: number, options: BodyOptions): s
   const rows = list.slice(0, shown);
   const hidden = list.length - shown;
   const noun = list.length === 1 ? 'image digest' : 'image digests';
-  const out = [
-    PR_MARKER,
-    `This updates ${list.length} pinned ${noun} whose tag now points to a different image in the registry.`,
-    '',
-    '| Image | Tag | Digest | Files | Why |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map(renderRow),
-  ];
+  const versions = list.some((u) => u.newTag !== undefined);
+  const out = versions
+    ? [
+      PR_MARKER,
+      `This updates ${list.length} image ${list.length === 1 ? 'reference' : 'references'}: tags moved to a newer version by policy `
+        + '(patch, minor or major) and pinned to its digest, or pinned tags whose digest moved (digest).',
+      '',
+      '| Image | Version | Kind | Digest | Files | Why |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map(renderVersionRow),
+    ]
+    : [
+      PR_MARKER,
+      `This updates ${list.length} pinned ${noun} whose tag now points to a different image in the registry.`,
+      '',
+      '| Image | Tag | Digest | Files | Why |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows.map(renderRow),
+    ];
   if (hidden > 0) out.push('', `_…and ${hidden} more not shown (the description would be too long)._`);
   out.push('', '<details>', '<summary>Full digests</summary>', '', '```diff');
-  for (const u of rows) out.push(`# ${u.reference}`, `- ${u.oldDigest}`, `+ ${u.newDigest}`);
+  for (const u of rows) out.push(`# ${u.reference}${u.newTag === undefined ? '' : ` → ${u.newTag}`}`, `- ${u.oldDigest || '(not pinned)'}`, `+ ${u.newDigest}`);
   out.push('```', '', '</details>', '');
   out.push('### How to reproduce', '', 'In a checkout of the base branch, this shows the same change:', '');
   out.push('```sh', options.reproduceCommand ?? 'digestpin update --diff', '```', '');
@@ -104,11 +122,35 @@ function renderWith(list: ImageUpdate[], shown: number, options: BodyOptions): s
 }
 
 function renderRow(u: ImageUpdate): string {
+  return `| ${codeSpan(u.image)} | ${codeSpan(u.tag)} | ${digestCell(u)} | ${filesCell(u)} | ${whyCell(u)} |`;
+}
+
+/** renderVersionRow is a row of the table used when versions moved: old → new version and the kind. */
+function renderVersionRow(u: ImageUpdate): string {
+  const version = u.newTag === undefined ? codeSpan(u.tag) : `${codeSpan(u.tag)} → ${codeSpan(u.newTag)}`;
+  return `| ${codeSpan(u.image)} | ${version} | ${u.kind ?? (u.newTag === undefined ? 'digest' : 'version')} | ${digestCell(u)} | ${filesCell(u)} | ${whyCell(u)} |`;
+}
+
+function digestCell(u: ImageUpdate): string {
+  const old = u.oldDigest === '' ? 'not pinned' : codeSpan(shortDigest(u.oldDigest));
+  return `${old} → ${codeSpan(shortDigest(u.newDigest))}`;
+}
+
+function filesCell(u: ImageUpdate): string {
   const files = u.files.slice(0, MAX_FILES_PER_ROW).map(codeSpan);
   if (u.files.length > MAX_FILES_PER_ROW) files.push(`and ${u.files.length - MAX_FILES_PER_ROW} more`);
-  const digest = `${codeSpan(shortDigest(u.oldDigest))} → ${codeSpan(shortDigest(u.newDigest))}`;
+  return files.join('<br>');
+}
+
+function whyCell(u: ImageUpdate): string {
   const why = u.explanation === undefined ? '' : escapeText(u.explanation);
-  return `| ${codeSpan(u.image)} | ${codeSpan(u.tag)} | ${digest} | ${files.join('<br>')} | ${why} |`;
+  // compareUrl is built from validated GitHub/GitLab URL parts (src/update/compare-url.ts).
+  const link = u.compareUrl === undefined ? '' : `[source changes](${u.compareUrl})`;
+  return [why, link].filter((s) => s !== '').join(' ');
+}
+
+function digestText(digest: string): string {
+  return digest === '' ? '(not pinned)' : shortDigest(digest);
 }
 
 /** codeSpan wraps text in a GFM code span that is safe inside a table cell. */

@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { PinError } from '../errors.js';
 import { createGitHubForge } from './github.js';
+import { createGiteaForge } from './gitea.js';
 import { createGitLabForge } from './gitlab.js';
 import { redactUrlCredentials } from './redact.js';
 import type { Forge, ForgeKind } from './types.js';
@@ -71,13 +72,13 @@ export function detectForge(remoteUrl: string, options: DetectForgeOptions = {})
   const apiUrl = options.apiUrl?.replace(/\/+$/, '');
   const kind = options.forge ?? guessKind(location.host, apiUrl);
   if (kind === undefined) {
-    throw new PinError('USAGE', `cannot tell whether ${location.host} is GitHub or GitLab; `
-      + 'pass --forge github|gitlab (and --api-url for GitHub Enterprise)');
+    throw new PinError('USAGE', `cannot tell whether ${location.host} is GitHub, GitLab or Gitea/Forgejo; `
+      + 'pass --forge github|gitlab|gitea (and --api-url for GitHub Enterprise)');
   }
   const repository = stripApiPrefix(location, apiUrl, kind);
   const segments = repository.split('/');
-  if (kind === 'github' && segments.length !== 2) {
-    throw new PinError('USAGE', `remote ${redactUrlCredentials(remoteUrl)} is not a GitHub owner/repo path`);
+  if ((kind === 'github' || kind === 'gitea') && segments.length !== 2) {
+    throw new PinError('USAGE', `remote ${redactUrlCredentials(remoteUrl)} is not a ${kind === 'github' ? 'GitHub' : 'Gitea'} owner/repo path`);
   }
   return { kind, host: location.host, repository, apiUrl: apiUrl ?? defaultApiUrl(kind, location) };
 }
@@ -88,10 +89,13 @@ function guessKind(host: string, apiUrl: string | undefined): ForgeKind | undefi
   if (apiUrl !== undefined) {
     if (/\/api\/v3$/.test(apiUrl) || /^https?:\/\/api\./.test(apiUrl)) return 'github';
     if (/\/api\/v4$/.test(apiUrl)) return 'gitlab';
+    if (/\/api\/v1$/.test(apiUrl)) return 'gitea';
   }
+  if (host === 'codeberg.org') return 'gitea';
   // Same heuristic as Renovate's detectPlatform: self-hosted instances usually say so in the name.
   if (host.includes('github')) return 'github';
   if (host.includes('gitlab')) return 'gitlab';
+  if (host.includes('gitea') || host.includes('forgejo')) return 'gitea';
   return undefined;
 }
 
@@ -103,7 +107,7 @@ function defaultApiUrl(kind: ForgeKind, location: RemoteLocation): string {
     if (host.endsWith('.ghe.com')) return `https://api.${host}`;
     return `${webOrigin(location)}/api/v3`;
   }
-  return `${webOrigin(location)}/api/v4`;
+  return `${webOrigin(location)}/api/${kind === 'gitea' ? 'v1' : 'v4'}`;
 }
 
 function webOrigin(location: RemoteLocation): string {
@@ -145,6 +149,10 @@ export function createForge(options: CreateForgeOptions): Forge {
     const [owner = '', repo = ''] = target.repository.split('/');
     return createGitHubForge({ apiUrl: target.apiUrl, owner, repo, token, tokenSource, dispatcher: options.dispatcher });
   }
+  if (target.kind === 'gitea') {
+    const [owner = '', repo = ''] = target.repository.split('/');
+    return createGiteaForge({ apiUrl: target.apiUrl, owner, repo, token, tokenSource, dispatcher: options.dispatcher });
+  }
   return createGitLabForge({
     apiUrl: target.apiUrl, projectPath: target.repository, token, tokenSource, dispatcher: options.dispatcher,
   });
@@ -173,10 +181,13 @@ function checkApiTransport(apiUrl: string, tokenSource: string, env: NodeJS.Proc
 }
 
 function findToken(kind: ForgeKind, env: NodeJS.ProcessEnv): { tokenSource: string; token: string } {
-  const names = kind === 'github' ? ['GITHUB_TOKEN', 'GH_TOKEN'] : ['GITLAB_TOKEN'];
+  const names = TOKEN_VARIABLES[kind];
   for (const name of names) {
     const value = env[name]?.trim();
     if (value !== undefined && value !== '') return { tokenSource: name, token: value };
   }
-  throw new PinError('USAGE', `no ${kind === 'github' ? 'GitHub' : 'GitLab'} token: set ${names.join(' or ')}`);
+  throw new PinError('USAGE', `no ${FORGE_NAMES[kind]} token: set ${names.join(' or ')}`);
 }
+
+const TOKEN_VARIABLES: Record<ForgeKind, string[]> = { github: ['GITHUB_TOKEN', 'GH_TOKEN'], gitlab: ['GITLAB_TOKEN'], gitea: ['GITEA_TOKEN', 'FORGEJO_TOKEN'] };
+const FORGE_NAMES: Record<ForgeKind, string> = { github: 'GitHub', gitlab: 'GitLab', gitea: 'Gitea/Forgejo' };

@@ -92,6 +92,13 @@ class GitHubForge implements Forge {
       team_reviewers: teams,
     });
   }
+
+  async addAssignees(number: number, assignees: string[]): Promise<void> {
+    const names = assignees.map((a) => a.trim().replace(/^@/, '')).filter((a) => a !== '');
+    if (names.length === 0) return;
+    // Pull requests share the issues assignee API.
+    await this.client.send('POST', `${this.repoPath}/issues/${number}/assignees`, { assignees: names });
+  }
 }
 
 /** splitReviewers separates `user`/`@user` from `org/team`/`@org/team` (team slugs). */

@@ -96,6 +96,14 @@ class GitLabForge implements Forge {
     await this.client.send('PUT', `${this.project}/merge_requests/${number}`, { reviewer_ids: ids });
   }
 
+  async addAssignees(number: number, assignees: string[]): Promise<void> {
+    const names = assignees.map((r) => r.trim().replace(/^@/, '')).filter((r) => r !== '');
+    if (names.length === 0) return;
+    const ids: number[] = [];
+    for (const name of names) ids.push(await this.userId(name));
+    await this.client.send('PUT', `${this.project}/merge_requests/${number}`, { assignee_ids: ids });
+  }
+
   private async userId(username: string): Promise<number> {
     const query = new URLSearchParams({ username });
     const users = await this.client.send<Array<{ id: number }>>('GET', `/users?${query.toString()}`);

@@ -6,6 +6,7 @@ export { createForge, detectForge, parseRemoteUrl, type CreateForgeOptions, type
   type RemoteLocation } from './forge.js';
 export { createGitHubForge, type GitHubForgeOptions } from './github.js';
 export { createGitLabForge, type GitLabForgeOptions } from './gitlab.js';
+export { createGiteaForge, type GiteaForgeOptions } from './gitea.js';
 export { PR_MARKER, renderBody, renderCommitMessage, renderTitle, normalizeUpdates, shortDigest,
   type BodyOptions } from './body.js';
 export { DEFAULT_PR_BRANCH, openOrUpdatePullRequest, type OpenPullRequestOptions, type PullRequestResult,

@@ -27,6 +27,8 @@ export interface OpenPullRequestOptions {
   author?: GitAuthor;
   labels?: string[];
   reviewers?: string[];
+  /** assignees are users to assign a new pull request to. */
+  assignees?: string[];
   draft?: boolean;
   dryRun?: boolean;
   /** reproduceCommand is shown in the body; default `digestpin update --diff`. */
@@ -166,6 +168,7 @@ async function upsertPullRequest(ctx: Context, forge: Forge, existing: PullReque
   options.log(`opened pull request #${created.number}: ${created.url}`);
   await bestEffort(ctx, 'add labels', () => forge.addLabels(created.number, options.labels ?? []));
   await bestEffort(ctx, 'request reviewers', () => forge.requestReviewers(created.number, options.reviewers ?? []));
+  if (options.assignees?.length) await bestEffort(ctx, 'add assignees', () => forge.addAssignees(created.number, options.assignees ?? []));
   return { action: 'created', number: created.number, url: created.url, branch, base, ...texts, warnings: ctx.warnings };
 }
 

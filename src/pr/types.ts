@@ -14,6 +14,14 @@ export interface ImageUpdate {
   files: string[];
   /** explanation says why it moved, e.g. `rebuilt: created 2026-11-19 → 2026-11-20`. */
   explanation?: string;
+  /** newTag is the tag it moves to (`update --versions`); absent for a digest-only update. */
+  newTag?: string;
+  /** kind is how far it moves: `major`, `minor`, `patch`, or `digest` (same tag, new digest). */
+  kind?: 'major' | 'minor' | 'patch' | 'digest';
+  /** compareUrl links the source changes between the old and new image (GitHub/GitLab sources). */
+  compareUrl?: string;
+  /** group is the configured update group; ungrouped updates go to the default pull request. */
+  group?: string;
 }
 
 /** PullRequest is the forge-neutral view of an open pull (GitHub) or merge (GitLab) request. */
@@ -53,10 +61,12 @@ export interface Forge {
   addLabels(number: number, labels: string[]): Promise<void>;
   /** requestReviewers asks users (or `org/team` on GitHub) to review. */
   requestReviewers(number: number, reviewers: string[]): Promise<void>;
+  /** addAssignees assigns users to the request. */
+  addAssignees(number: number, assignees: string[]): Promise<void>;
 }
 
 /** ForgeKind is the set of supported forges. */
-export type ForgeKind = 'github' | 'gitlab';
+export type ForgeKind = 'github' | 'gitlab' | 'gitea';
 
 /** GitAuthor is the name and e-mail used for the bot's commits. */
 export interface GitAuthor {

@@ -16,6 +16,7 @@ import { bareMediaType, isIndexMediaType, isKnownManifestMediaType, MANIFEST_ACC
 import { DEFAULT_RETRY, retryAfterSeconds, type RetryOptions } from './retry.js';
 import { RequestStats, type ClientStats } from './stats.js';
 import { KnownSecrets } from './secrets.js';
+import { TagLister } from './tags.js';
 import { TokenService } from './token.js';
 import { Transport } from './transport.js';
 import type { ResolvedImage, ResolveOptions, Resolver } from './types.js';
@@ -83,6 +84,7 @@ export interface ManifestHead {
  */
 export class RegistryClient implements Resolver {
   private readonly transport: Transport;
+  private readonly tagLister: TagLister;
   private readonly dispatchers: DispatcherSet;
   private readonly counts = new RequestStats();
   private readonly inflight = new Map<string, Promise<ResolvedImage>>();
@@ -125,6 +127,7 @@ export class RegistryClient implements Resolver {
     });
     const tokens = new TokenService({ http, policy, now, secrets, ...(log ? { log } : {}) });
     this.transport = new Transport({ http, tokens, policy, now, secrets, ...(options.keychain ? { keychain: options.keychain } : {}), ...(log ? { log } : {}) });
+    this.tagLister = new TagLister({ request: (req) => this.transport.request(req), endpoint: (ref) => this.endpoint(ref), fail: (ref, response) => this.fail(ref, response) });
   }
 
   /** scrub removes every secret this client has handled (in any case or encoding) from text about to be printed. */
@@ -244,6 +247,11 @@ export class RegistryClient implements Resolver {
       throw new PinError('DIGEST_MISMATCH', `registry ${endpoint.registry}: blob ${digest} of ${ref.toString()} hashes to ${actual}`);
     }
     return response.body;
+  }
+
+  /** listTags lists every tag of `ref`'s repository (tags/list with Link pagination), once per repository per client. */
+  listTags(ref: ImageReference): Promise<string[]> {
+    return this.tagLister.list(ref);
   }
 
   /** stats returns request counts by kind and by registry. */

@@ -1,7 +1,7 @@
 import { PinError, type ErrorCode } from '../errors.js';
 
 /** RequestKind classifies registry traffic for stats, hooks and messages. */
-export type RequestKind = 'ping' | 'token' | 'manifest' | 'blob';
+export type RequestKind = 'ping' | 'token' | 'manifest' | 'blob' | 'tags';
 
 /** OciErrorDetail is one entry of an OCI error body `{"errors":[{code,message}]}`. */
 export interface OciErrorDetail {

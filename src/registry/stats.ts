@@ -11,7 +11,7 @@ export interface ClientStats {
 }
 
 function zero(): KindCounts {
-  return { ping: 0, token: 0, manifest: 0, blob: 0 };
+  return { ping: 0, token: 0, manifest: 0, blob: 0, tags: 0 };
 }
 
 /** RequestStats accumulates request counts by kind and registry. */

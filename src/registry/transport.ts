@@ -16,7 +16,7 @@ export interface TransportRequest {
   /** path is the API path, starting with `/v2/`. */
   path: string;
   headers?: Record<string, string>;
-  kind: 'manifest' | 'blob';
+  kind: 'manifest' | 'blob' | 'tags';
   maxBodyBytes: number;
   /** reference is the image reference text, for messages. */
   reference: string;

@@ -1,6 +1,7 @@
 import { PinError } from '../errors.js';
 import type { DigestFieldPlan, Occurrence } from '../finders/types.js';
 import { digestProblem, pinnedText } from '../reference/index.js';
+import { retaggedText, tagFieldEdit } from './retag.js';
 import type { Edit } from './types.js';
 
 /** EditOptions are the user's rewrite choices. */
@@ -12,9 +13,10 @@ export interface EditOptions {
 /**
  * editsFor computes the edits that pin one occurrence to `digest` in `text`.
  * It returns no edits for skipped occurrences and when the text already says
- * exactly that (so re-running on pinned output changes nothing).
+ * exactly that (so re-running on pinned output changes nothing). With `tag`, the
+ * reference's tag moves to it in the same edit (`update --versions`).
  */
-export function editsFor(occurrence: Occurrence, digest: string, options: EditOptions, text: string): Edit[] {
+export function editsFor(occurrence: Occurrence, digest: string, options: EditOptions, text: string, tag?: string): Edit[] {
   const plan = occurrence.plan;
   if (!plan || occurrence.status === 'skipped') return [];
   const problem = digestProblem(digest);
@@ -22,14 +24,16 @@ export function editsFor(occurrence: Occurrence, digest: string, options: EditOp
     const where = `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
     throw new PinError('INVALID_DIGEST', `${where}: refusing to write digest ${JSON.stringify(digest)}: ${problem}`);
   }
-  if (plan.type === 'reference') return referenceEdits(occurrence, digest, options);
-  return digestFieldEdits(plan, digest, text);
+  if (plan.type === 'reference') return referenceEdits(occurrence, digest, options, tag);
+  const edits = digestFieldEdits(plan, digest, text);
+  return tag === undefined || tag === plan.tag?.raw ? edits : [tagFieldEdit(occurrence, plan, tag), ...edits];
 }
 
 /** referenceEdits replaces the reference text with its pinned spelling. */
-function referenceEdits(occurrence: Occurrence, digest: string, options: EditOptions): Edit[] {
+function referenceEdits(occurrence: Occurrence, digest: string, options: EditOptions, tag?: string): Edit[] {
   const { span } = occurrence;
-  const replacement = pinnedText(span.raw, digest, { digestOnly: options.digestOnly === true });
+  const raw = tag === undefined ? span.raw : retaggedText(span.raw, tag);
+  const replacement = pinnedText(raw, digest, { digestOnly: options.digestOnly === true });
   if (replacement === span.raw) return [];
   return [{ start: span.start, end: span.end, expected: span.raw, replacement }];
 }

@@ -45,8 +45,8 @@ describe('kustomize finder: images[] entries', () => {
     const [a, b, c] = find(text);
     expect(a?.skipReason).toMatch(/^invalid-digest/);
     expect(a?.plan).toBeUndefined();
-    expect(b?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.indexOf('    # comment'), indent: '    ', key: 'digest', eol: '\n' } });
-    expect(c?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.indexOf('v3') + 2, indent: ', ', key: 'digest', eol: '' } });
+    expect(b?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.indexOf('    # comment'), indent: '    ', key: 'digest', eol: '\n' }, tag: { start: text.indexOf('v2'), end: text.indexOf('v2') + 2, raw: 'v2' } });
+    expect(c?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.indexOf('v3') + 2, indent: ', ', key: 'digest', eol: '' }, tag: { start: text.indexOf('v3'), end: text.indexOf('v3') + 2, raw: 'v3' } });
     const [updated] = find(`images:\n- name: a\n  newTag: v1\n  digest: "${DIGEST}"\n`);
     expect(updated?.plan).toMatchObject({ type: 'digest-field', value: { raw: DIGEST } });
   });
@@ -54,7 +54,7 @@ describe('kustomize finder: images[] entries', () => {
   it('marks an insert on a last line without a final newline', () => {
     const text = 'images:\r\n- name: a\r\n  newTag: v1';
     const [occurrence] = find(text);
-    expect(occurrence?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.length, indent: '  ', key: 'digest', eol: '\r\n', atEndWithoutNewline: true } });
+    expect(occurrence?.plan).toEqual({ type: 'digest-field', withAlgorithm: true, insert: { offset: text.length, indent: '  ', key: 'digest', eol: '\r\n', atEndWithoutNewline: true }, tag: { start: text.length - 2, end: text.length, raw: 'v1' } });
   });
 
   it('reads kustomization files by name, and other YAML only for kind Kustomization/Component documents', () => {

@@ -37,6 +37,17 @@ const table: Row[] = [
     { kind: 'gitlab', host: 'git.example.org', repository: 'group/app', apiUrl: 'https://git.example.org/gitlab/api/v4' }],
   ['git@gitlab.internal:platform/app.git', {},
     { kind: 'gitlab', host: 'gitlab.internal', repository: 'platform/app', apiUrl: 'https://gitlab.internal/api/v4' }],
+  // Gitea / Forgejo (issue 16): by host name, Codeberg, --api-url …/api/v1, or --forge gitea.
+  ['git@gitea.example.com:acme/app.git', {},
+    { kind: 'gitea', host: 'gitea.example.com', repository: 'acme/app', apiUrl: 'https://gitea.example.com/api/v1' }],
+  ['https://forgejo.corp.example/acme/app.git', {},
+    { kind: 'gitea', host: 'forgejo.corp.example', repository: 'acme/app', apiUrl: 'https://forgejo.corp.example/api/v1' }],
+  ['https://codeberg.org/acme/app.git', {},
+    { kind: 'gitea', host: 'codeberg.org', repository: 'acme/app', apiUrl: 'https://codeberg.org/api/v1' }],
+  ['git@git.example.org:acme/app.git', { apiUrl: 'http://127.0.0.1:3000/api/v1' },
+    { kind: 'gitea', host: 'git.example.org', repository: 'acme/app', apiUrl: 'http://127.0.0.1:3000/api/v1' }],
+  ['https://git.example.org:3000/acme/app', { forge: 'gitea' },
+    { kind: 'gitea', host: 'git.example.org', repository: 'acme/app', apiUrl: 'https://git.example.org:3000/api/v1' }],
 ];
 
 describe('detectForge', () => {
@@ -49,7 +60,7 @@ describe('detectForge', () => {
     ['file:///srv/git/app.git', /does not name a repository/],
     ['https://github.com/acme', /does not name a repository/],
     ['https://github.com/acme/app/extra', /not a GitHub owner\/repo path/],
-    ['git@git.example.org:group/app.git', /cannot tell whether git\.example\.org is GitHub or GitLab; pass --forge/],
+    ['git@git.example.org:group/app.git', /cannot tell whether git\.example\.org is GitHub, GitLab or Gitea\/Forgejo; pass --forge/],
   ])('rejects %s', (url, message) => {
     expect(() => detectForge(url)).toThrow(message);
   });
@@ -78,11 +89,13 @@ describe('createForge', () => {
   it('picks GitHub or GitLab and the token variable', () => {
     expect(createForge({ remoteUrl: 'git@github.com:a/b.git', env: { GH_TOKEN: 't' } }).kind).toBe('github');
     expect(createForge({ remoteUrl: 'git@gitlab.com:a/b.git', env: { GITLAB_TOKEN: 't' } }).kind).toBe('gitlab');
+    expect(createForge({ remoteUrl: 'git@codeberg.org:a/b.git', env: { FORGEJO_TOKEN: 't' } }).kind).toBe('gitea');
   });
 
   it.each([
     ['git@github.com:a/b.git', /^no GitHub token: set GITHUB_TOKEN or GH_TOKEN$/],
     ['git@gitlab.com:a/b.git', /^no GitLab token: set GITLAB_TOKEN$/],
+    ['git@gitea.example:a/b.git', /^no Gitea\/Forgejo token: set GITEA_TOKEN or FORGEJO_TOKEN$/],
   ])('requires a token for %s', (remoteUrl, message) => {
     expect(() => createForge({ remoteUrl, env: { GITHUB_TOKEN: '', CI_JOB_TOKEN: 'x' } })).toThrow(message);
   });

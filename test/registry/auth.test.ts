@@ -102,7 +102,7 @@ describe('bearer token exchange', () => {
     await client.resolve(ref);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.['authorization']).toBe(basicOf('alice', 's3cret-pw'));
-    expect(client.stats().byKind).toEqual({ ping: 1, token: 1, manifest: 2, blob: 0 });
+    expect(client.stats().byKind).toEqual({ ping: 1, token: 1, manifest: 2, blob: 0, tags: 0 });
   });
 
   it('fetches a new token once the cached one expires by the clock', async () => {

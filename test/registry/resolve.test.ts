@@ -145,8 +145,8 @@ describe('RegistryClient.resolve', () => {
     expect(new Set(results.map((r) => r.digest))).toEqual(new Set([imageDigest]));
     expect(client.stats()).toEqual({
       total: 2,
-      byKind: { ping: 1, token: 0, manifest: 1, blob: 0 },
-      byRegistry: { 'reg.example': { ping: 1, token: 0, manifest: 1, blob: 0 } },
+      byKind: { ping: 1, token: 0, manifest: 1, blob: 0, tags: 0 },
+      byRegistry: { 'reg.example': { ping: 1, token: 0, manifest: 1, blob: 0, tags: 0 } },
     });
   });
 

@@ -8,7 +8,7 @@ export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boo
     lockChanged: state.lockChanged,
     files: run.changes.map((c) => ({
       file: c.display,
-      pinned: c.rewritten.map(({ occurrence, digest }) => ({ ...occurrenceJson(occurrence, c.before), digest })),
+      pinned: c.rewritten.map(({ occurrence, digest, tag }) => ({ ...occurrenceJson(occurrence, c.before), digest, ...(tag === undefined ? {} : { newTag: tag }) })),
     })),
     blockedFiles: run.blockedFiles,
     failures: run.failures.map((f) => ({ reference: f.ref.original, canonical: f.key, code: f.code, message: f.message })),

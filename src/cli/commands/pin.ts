@@ -133,8 +133,9 @@ function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {
 
 function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
   for (const change of run.changes) {
-    for (const { occurrence, digest } of change.rewritten) {
-      writeLine(io.stdout, `${verb} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}`);
+    for (const { occurrence, digest, tag } of change.rewritten) {
+      const moved = tag === undefined ? '' : ` (tag ${occurrence.ref?.tag} -> ${tag})`;
+      writeLine(io.stdout, `${verb} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}${moved}`);
     }
   }
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);

@@ -11,6 +11,11 @@ import { parsePlatformList, RequirePlatformsResolver } from '../../registry/requ
 import { createForge, Git, openOrUpdatePullRequest, type GitAuthor } from '../../pr/index.js';
 import { digestOnlyReferences, explainUpdates, imageUpdates } from '../../update/image-updates.js';
 import { MapResolver, RecordingResolver } from '../../update/map-resolver.js';
+import { policyResolver, type ImagePolicy } from '../../update/rules.js';
+import { versionPlanner } from '../../update/version-plan.js';
+import { openGroupPullRequests } from '../../update/group-prs.js';
+import type { VersionLevel } from '../../versioning/select.js';
+import type { ImageReference } from '../../reference/types.js';
 import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
@@ -34,7 +39,7 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   branch: string;
   base?: string;
   remote: string;
-  forge?: 'github' | 'gitlab';
+  forge?: 'github' | 'gitlab' | 'gitea';
   apiUrl?: string;
   label: string[];
   reviewer: string[];
@@ -42,6 +47,8 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   draft?: boolean;
   dryRun?: boolean;
   requirePlatforms?: string;
+  /** versions is the default version level (`update --versions patch|minor|major`). */
+  versions?: VersionLevel;
 }
 
 /** DEFAULT_AUTHOR signs the bot's commits when --author is not given. */
@@ -60,18 +67,20 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   try {
     const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
-    const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context });
+    const policyFor = policyResolver(config.updates, opts.versions);
+    const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context, policyFor });
     const run = await planPinRun(base);
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
       return await finishRun(run, { opts, io, stdinMode: false, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
     }
+    base.versions = frozenVersions(run);
     if (run.failures.length > 0 && !opts.keepGoing) {
       printFailures(io.stderr, run.failures, run.scanned);
       writeLine(io.stderr, `digestpin: ${run.failures.length} reference(s) failed to resolve; no pull request was made`);
       return ExitCode.error;
     }
-    return await pullRequest(run, { paths, opts, io, lockFile, base, recording, context });
+    return await pullRequest(run, { paths, opts, io, lockFile, base, recording, context, policyFor, config });
   } finally {
     await context.close();
   }
@@ -83,11 +92,12 @@ interface RunInputs {
   lockFile: string | undefined;
   resolver: RecordingResolver;
   context: RegistryContext;
+  policyFor: (ref: ImageReference) => ImagePolicy;
 }
 
-async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context }: RunInputs): Promise<PinRunOptions> {
+async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context, policyFor }: RunInputs): Promise<PinRunOptions> {
   const byName = globFilter(opts.include, opts.exclude);
-  const select = (o: Occurrence): boolean => byName(lockKey(o.ref!));
+  const select = (o: Occurrence): boolean => byName(lockKey(o.ref!)) && !policyFor(o.ref!).ignore;
   return {
     paths,
     cwd: io.cwd,
@@ -105,6 +115,24 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config,
     now: (io.now?.() ?? new Date()).toISOString(),
     beforeResolve: opts.pullSecretsFromTree ? (scanned) => context.usePullSecretsFromTree(scanned) : undefined,
     onProgress: opts.json ? undefined : progressLine(io.stderr, 'checking'),
+    versions: versionPlanner(context.client, policyFor, opts.concurrency),
+  };
+}
+
+/**
+ * frozenVersions replays the first pass's version moves on the PR branch (by reference
+ * and old tag), so both passes write the same tags without listing tags again.
+ */
+function frozenVersions(run: Awaited<ReturnType<typeof planPinRun>>): NonNullable<PinRunOptions['versions']> {
+  const moves = new Map<string, ReturnType<typeof run.bumps.get>>();
+  for (const [o, bump] of run.bumps) moves.set(lockKey(o.ref!), bump);
+  return async (occurrences) => {
+    const bumps = new Map();
+    for (const o of occurrences) {
+      const bump = o.ref?.tag ? moves.get(lockKey(o.ref)) : undefined;
+      if (bump) bumps.set(o, bump);
+    }
+    return { bumps, failures: [] };
   };
 }
 
@@ -116,48 +144,60 @@ interface PrContext {
   base: PinRunOptions;
   recording: RecordingResolver;
   context: RegistryContext;
+  policyFor: (ref: ImageReference) => ImagePolicy;
+  config: DigestpinConfig;
 }
 
 async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrContext): Promise<number> {
-  const { opts, io } = ctx;
+  const { opts, io, config } = ctx;
   const git = new Git({ cwd: io.cwd, env: io.env as NodeJS.ProcessEnv });
   // --show-cdup keeps the cwd's own spelling (--show-toplevel resolves symlinks, which would
   // make the scanned paths look like they sit outside the repository).
   const root = path.resolve(io.cwd, (await git.run(['rev-parse', '--show-cdup'])).trim() || '.');
-  const updates = imageUpdates(run, root);
+  const groupOf = (o: Occurrence): string | undefined => ctx.policyFor(o.ref!).group;
+  const updates = imageUpdates(run, root, groupOf);
   await explainUpdates(updates, run, ctx.context.client);
   const remoteUrl = updates.length > 0 && !opts.dryRun ? await git.remoteUrl(opts.remote) : '';
-  const result = await openOrUpdatePullRequest({
+  let forge: ReturnType<typeof createForge> | undefined;
+  const results = await openGroupPullRequests({
     updates,
-    git,
-    forge: () => createForge({ remoteUrl, env: io.env as NodeJS.ProcessEnv, forge: opts.forge, apiUrl: opts.apiUrl, dispatcher: io.dispatcher }),
-    branch: opts.branch,
-    base: opts.base,
-    remote: opts.remote,
-    author: opts.author ? parseAuthor(opts.author) : DEFAULT_AUTHOR,
-    labels: opts.label,
-    reviewers: opts.reviewer,
-    draft: opts.draft,
-    dryRun: opts.dryRun,
-    reproduceCommand: `digestpin update --diff ${ctx.paths.join(' ')}`,
-    commitFiles: () => rewriteOnBranch(ctx),
-    log: (line) => writeLine(io.stderr, `digestpin: ${line}`),
+    defaultBranch: opts.branch,
+    open: (group, branch, groupUpdates) => openOrUpdatePullRequest({
+      updates: groupUpdates,
+      git,
+      forge: () => (forge ??= createForge({ remoteUrl, env: io.env as NodeJS.ProcessEnv, forge: opts.forge, apiUrl: opts.apiUrl, dispatcher: io.dispatcher })),
+      branch,
+      base: opts.base,
+      remote: opts.remote,
+      author: opts.author ? parseAuthor(opts.author) : DEFAULT_AUTHOR,
+      labels: [...new Set([...opts.label, ...config.updates.labels])],
+      reviewers: [...new Set([...opts.reviewer, ...config.updates.reviewers])],
+      assignees: config.updates.assignees,
+      draft: opts.draft,
+      dryRun: opts.dryRun,
+      reproduceCommand: `digestpin update${opts.versions ? ` --versions ${opts.versions}` : ''} --diff ${ctx.paths.join(' ')}`,
+      commitFiles: () => rewriteOnBranch(ctx, (o) => groupOf(o) === group),
+      log: (line) => writeLine(io.stderr, `digestpin: ${line}`),
+    }),
   });
-  if (result.action === 'dry-run') {
-    writeLine(io.stdout, `branch: ${result.branch}${result.base ? ` (base ${result.base})` : ''}\ntitle: ${result.title}\n\ncommit message:\n${result.commitMessage}\n\nbody:\n${result.body}`);
-  } else if (result.action === 'unchanged') {
-    writeLine(io.stdout, updates.length === 0 ? 'no digest moved; nothing to do' : `pull request already up to date${result.url ? `: ${result.url}` : ''}`);
-  } else {
-    writeLine(io.stdout, `${result.action} pull request${result.number ? ` #${result.number}` : ''}${result.url ? `: ${result.url}` : ''} (${updates.length} image(s))`);
+  for (const { result, count } of results) {
+    if (result.action === 'dry-run') {
+      writeLine(io.stdout, `branch: ${result.branch}${result.base ? ` (base ${result.base})` : ''}\ntitle: ${result.title}\n\ncommit message:\n${result.commitMessage}\n\nbody:\n${result.body}`);
+    } else if (result.action === 'unchanged') {
+      writeLine(io.stdout, count === 0 ? 'no digest moved; nothing to do' : `pull request already up to date${result.url ? `: ${result.url}` : ''}`);
+    } else {
+      writeLine(io.stdout, `${result.action} pull request${result.number ? ` #${result.number}` : ''}${result.url ? `: ${result.url}` : ''} (${count} image(s))`);
+    }
+    for (const w of result.warnings) writeLine(io.stderr, `warning: ${w}`);
   }
-  for (const w of result.warnings) writeLine(io.stderr, `warning: ${w}`);
   return ExitCode.ok;
 }
 
-/** rewriteOnBranch re-plans on the PR branch's files with the digests seen before, then writes files and lock. */
-async function rewriteOnBranch(ctx: PrContext): Promise<void> {
+/** rewriteOnBranch re-plans on the PR branch's files with the digests (and tag moves) seen before, then writes the group's files and the lock. */
+async function rewriteOnBranch(ctx: PrContext, inGroup: (o: Occurrence) => boolean): Promise<void> {
   const lock = ctx.lockFile ? await readLock(ctx.lockFile) : emptyLock();
-  const run = await planPinRun({ ...ctx.base, lock, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined });
+  const select = (o: Occurrence): boolean => (ctx.base.select?.(o) ?? true) && inGroup(o);
+  const run = await planPinRun({ ...ctx.base, lock, select, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined });
   await writeChanges(run.changes);
   if (ctx.lockFile) await writeLock(ctx.lockFile, run.lock);
 }
