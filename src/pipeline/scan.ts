@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PinError, isPinError } from '../errors.js';
+import { PinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
 import { collectFiles, toPosix, type CollectOptions } from './collect.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
+import { findInParallel } from './parse-pool.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
 export interface ScannedFile {
@@ -58,20 +59,22 @@ function readBytes(file: string, display: string): Buffer {
 export async function scanFiles(files: string[], cwd: string, options: FinderOptions): Promise<ScannedFile[]> {
   const errors: string[] = [];
   const scanned: ScannedFile[] = [];
-  for (const file of files) {
+  const read = files.map((file) => {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
-    const bytes = readBytes(file, display);
-    const decoded = decodeText(bytes);
+    return { file, display, decoded: decodeText(readBytes(file, display)) };
+  });
+  const jobs = read.flatMap(({ display, decoded }) => ('text' in decoded ? [{ display, text: decoded.text }] : []));
+  // The finders run here or in worker threads (large trees); results come back in file order.
+  const found = await findInParallel(jobs, options);
+  let k = 0;
+  for (const { file, display, decoded } of read) {
     if ('ignored' in decoded) {
       scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
       continue;
     }
-    try {
-      scanned.push(scanText(file, display, decoded.text, options));
-    } catch (error) {
-      if (!isPinError(error)) throw error;
-      errors.push(error.message);
-    }
+    const result = found[k++]!;
+    if (result instanceof PinError) errors.push(result.message);
+    else scanned.push({ file, display, text: decoded.text, ...result });
   }
   if (errors.length > 0) throw new PinError('YAML_SYNTAX', errors.join('\n'));
   skipKustomizeOverridden(scanned);
