@@ -129,7 +129,9 @@ async function profile(lab: Lab, dir: string, label: string, args: string[]): Pr
   const profDir = path.join(lab.work, `profile-${label.replace(/\W+/g, '-')}`);
   const result = await digestpin(lab, lab.cli, dir, args, ['--cpu-prof', '--cpu-prof-dir', profDir]);
   if (result.code !== 0) throw new Error(`bench: profiled digestpin ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-4000)}`);
-  const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+  // One profile per thread (CPU.<date>.<pid>.<thread>.<seq>.cpuprofile): thread 0 is the main thread.
+  const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
+  const file = files.find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0];
   if (!file) throw new Error('bench: node --cpu-prof wrote no profile');
   return { ...(await summariseProfile(path.join(profDir, file), 15)), label };
 }
@@ -144,7 +146,9 @@ export async function runSuite(lab: Lab, trees: Trees): Promise<SuiteResult> {
   }
   const profiles: SuiteResult['profiles'] = [];
   if (lab.config.profile) {
-    log('profiles: pin and pin --frozen of W2');
+    log('profiles: pin of W1, pin and pin --frozen of W2');
+    const w1Args = ['pin', '.', '--concurrency', String(lab.config.concurrency), ...lab.registryArgs];
+    profiles.push(await profile(lab, await freshCopy(trees.w1.dir, path.join(lab.work, 'runs', 'profile-w1')), 'pin, W1', w1Args));
     const pinned = await pinFresh(lab, lab.cli, trees.w2.dir, 'profile-lock');
     const pinArgs = ['pin', '.', '--concurrency', String(lab.config.concurrency), ...lab.registryArgs];
     profiles.push(await profile(lab, await freshCopy(trees.w2.dir, path.join(lab.work, 'runs', 'profile-pin')), 'pin, W2', pinArgs));
