@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PinError, type ErrorCode } from '../errors.js';
 import { findAll, finders } from '../finders/registry.js';
 import type { FinderOptions, FindResult } from '../finders/types.js';
@@ -21,6 +21,12 @@ export type FindOutcome = Required<FindResult> | PinError;
 export const POOL_MIN_CHARS = 1_000_000;
 const BATCH_CHARS = 256_000;
 const BATCH_FILES = 64;
+/**
+ * WORKER_LIMITS keep each worker's heap small (issue 13 cause 5: peak RSS): a small young
+ * generation is scavenged often, and parse garbage never piles up in the old one. A file too
+ * big for them kills its worker, and the scan falls back to this thread.
+ */
+export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 // Workers load only the built-in finders: a finder a library user registered would be missing there.
 const BUILT_IN = new Map(finders);
@@ -51,13 +57,13 @@ export type ScanMode = { where: 'pool'; workers: number } | { where: 'thread'; w
  * A pool that cannot start or loses a worker falls back to scanning in this thread.
  */
 export async function findInParallel(
-  jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void,
+  jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void, limits = WORKER_LIMITS,
 ): Promise<FindOutcome[]> {
   const entry = workerEntry();
   const size = Math.min(workers, jobs.length);
   if (size > 1 && entry) {
     try {
-      const outcomes = await runPool(jobs, options, size, entry);
+      const outcomes = await runPool(jobs, options, size, entry, limits);
       onMode?.({ where: 'pool', workers: size });
       return outcomes.map(fromOutcome);
     } catch (error) {
@@ -135,10 +141,10 @@ function batches(jobs: ScanJob[]): Array<{ start: number; jobs: ScanJob[] }> {
 }
 
 /** runPool hands batches to `size` workers as they free up; any worker failure rejects (the caller scans in-thread). */
-async function runPool(jobs: ScanJob[], options: FinderOptions, size: number, entry: WorkerEntry): Promise<ScanOutcome[]> {
+async function runPool(jobs: ScanJob[], options: FinderOptions, size: number, entry: WorkerEntry, limits: ResourceLimits): Promise<ScanOutcome[]> {
   const queue = batches(jobs);
   const outcomes: ScanOutcome[] = new Array<ScanOutcome>(jobs.length);
-  const workers = Array.from({ length: Math.min(size, queue.length) }, () => new Worker(entry.code, { eval: entry.eval }));
+  const workers = Array.from({ length: Math.min(size, queue.length) }, () => new Worker(entry.code, { eval: entry.eval, resourceLimits: limits }));
   let next = 0;
   try {
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {

@@ -65,6 +65,16 @@ describe('parse pool (issue 13)', () => {
     expect(a!.occurrences[0]!.ref).toBe(b!.occurrences[0]!.ref);
   });
 
+  it('falls back to the in-thread scan, with the same results, when a worker runs out of memory', async () => {
+    const sample = jobs.slice(0, 20);
+    const modes: ScanMode[] = [];
+    const starved = await findInParallel(sample, {}, 2, (m) => modes.push(m), { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 4 });
+    expect(modes).toHaveLength(1);
+    expect(modes[0]!.where).toBe('thread');
+    expect(modes[0]).toHaveProperty('why');
+    expect(plain(starved)).toEqual(plain(await findInParallel(sample, {}, 0)));
+  }, 30_000);
+
   it('honours finder options in the workers', async () => {
     const text = 'apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: a}\nspec:\n  runner:\n    img: nginx:1.25\n';
     const options = { customPaths: [{ kind: 'Thing', path: 'spec.runner.img' }] };
