@@ -96,13 +96,6 @@ async function readUsage(file: string): Promise<Pick<Measured, 'cpuMs' | 'userMs
   return { userMs: user * 1000, sysMs: sys * 1000, cpuMs: (user + sys) * 1000, maxRssKb: rss };
 }
 
-/** median returns the median of values (the mean of the middle two for an even count). */
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** repeat runs a measurement n times and returns every result. */
 export async function repeat(n: number, once: () => Promise<Measured>): Promise<Measured[]> {

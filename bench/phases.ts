@@ -1,17 +1,21 @@
-// The measured phases of one benchmark run. Each spawns the built CLI (bin/digestpin.js)
-// as a user would and reads request counts from the proxies in front of the registry.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+// The measured phases of one benchmark repeat. Each spawns a process as a user would
+// (the built CLI, skopeo, the HEAD loop, the parse baseline, bare node) and reads request
+// counts from the proxies in front of the registry.
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchConfig } from './args.js';
 import { tagRef, type BenchTag } from './generate.js';
-import { median, repeat, run, type Measured } from './measure.js';
+import { run, type Measured } from './measure.js';
 import { zeroCounts, type ProxyCounts, type RunningProxy } from './proxy.js';
 import { sampleEvenly, skopeoLoop } from './skopeo.js';
+import { median } from './stats.js';
 
 /** Lab is the running setup the phases share. */
 export interface Lab {
   root: string;
+  /** cli is the digestpin entry point measured; before is the optional other build. */
   cli: string;
+  before?: string;
   config: BenchConfig;
   /** proxies[i] fronts source registry `registry-i.bench.internal`. */
   proxies: RunningProxy[];
@@ -22,26 +26,17 @@ export interface Lab {
   registryArgs: string[];
   /** creds is `user:password` in token mode. */
   creds?: string;
-  /** baseline is the transpiled bench/baseline-parse.js. */
+  /** baseline and headLoop are the transpiled bench/baseline-parse.ts and bench/head-loop.ts. */
   baseline: string;
+  headLoop: string;
+  work: string;
+  /** digests maps `registry/repository:tag` (source names) to the digest seeded. */
+  digests: Map<string, string>;
 }
 
 /** Counted is a measured run plus the requests the proxies saw during it. */
 export interface Counted extends Measured {
   counts: ProxyCounts;
-  byRegistry: Record<string, ProxyCounts>;
-  /** firstRequestMs is when (after spawning) the first request reached a proxy; lastAnswerMs when the last answer left. */
-  firstRequestMs?: number;
-  lastAnswerMs?: number;
-}
-
-/** CpuComparison is the median CPU of `pin --frozen` and of the parse baseline on one tree. */
-export interface CpuComparison {
-  frozen: Measured[];
-  baseline: Measured[];
-  frozenCpuMs: number;
-  baselineCpuMs: number;
-  frozenRequests: number;
 }
 
 /** labEnv strips proxy variables (the children must talk to 127.0.0.1 directly) and isolates HOME. */
@@ -63,38 +58,46 @@ function resetAll(lab: Lab): void {
   for (const p of lab.proxies) p.reset();
 }
 
-function collect(lab: Lab, startedAt: number): Omit<Counted, keyof Measured> {
+function totals(lab: Lab): ProxyCounts {
   const counts = zeroCounts();
-  const byRegistry: Record<string, ProxyCounts> = {};
-  let first = Infinity;
-  let last = -Infinity;
-  lab.proxies.forEach((p, i) => {
+  for (const p of lab.proxies) {
     const c = p.counts();
-    byRegistry[lab.registryNames[i]!] = c;
     for (const key of Object.keys(counts) as Array<keyof ProxyCounts>) counts[key] += c[key];
-    const active = p.activity();
-    if (active) {
-      first = Math.min(first, active.first);
-      last = Math.max(last, active.last);
-    }
-  });
-  const window = Number.isFinite(first) ? { firstRequestMs: first - startedAt, lastAnswerMs: last - startedAt } : {};
-  return { counts, byRegistry, ...window };
+  }
+  return counts;
 }
 
-/** digestpin runs the CLI in dir and returns the measurement with the proxies' counts. */
-export async function digestpin(lab: Lab, dir: string, args: string[], extra: string[] = []): Promise<Counted> {
+function ok<T extends Measured>(what: string, m: T): T {
+  if (m.code !== 0) throw new Error(`bench: ${what} exited ${m.code}:\n${m.stderr.slice(-4000)}`);
+  return m;
+}
+
+/** digestpin runs a digestpin build in dir and returns the measurement with the proxies' counts. */
+export async function digestpin(lab: Lab, cli: string, dir: string, args: string[], extra: string[] = []): Promise<Counted> {
   resetAll(lab);
-  const startedAt = performance.now();
-  const measured = await run(process.execPath, [...extra, lab.cli, ...args], { cwd: dir, env: lab.env, measure: true });
-  return { ...measured, ...collect(lab, startedAt) };
+  const measured = await run(process.execPath, [...extra, cli, ...args], { cwd: dir, env: lab.env, measure: true });
+  return { ...measured, counts: totals(lab) };
 }
 
-/** pinTree runs `digestpin pin .` on dir and fails loudly unless it exits 0. */
-export async function pinTree(lab: Lab, dir: string): Promise<Counted> {
-  const result = await digestpin(lab, dir, ['pin', '.', '--concurrency', String(lab.config.concurrency), ...lab.registryArgs]);
-  if (result.code !== 0) throw new Error(`bench: digestpin pin exited ${result.code}:\n${result.stderr.slice(-4000)}`);
-  return result;
+/** freshCopy replaces `to` with a copy of the unpinned tree `from` (every pin run starts unpinned). */
+export async function freshCopy(from: string, to: string): Promise<string> {
+  await rm(to, { recursive: true, force: true });
+  await cp(from, to, { recursive: true });
+  return to;
+}
+
+/** pinFresh copies the unpinned tree and runs `digestpin pin .` on the copy; fails loudly unless it exits 0. */
+export async function pinFresh(lab: Lab, cli: string, master: string, label: string): Promise<Counted & { dir: string }> {
+  const dir = await freshCopy(master, path.join(lab.work, 'runs', label));
+  const m = await digestpin(lab, cli, dir, ['pin', '.', '--concurrency', String(lab.config.concurrency), ...lab.registryArgs]);
+  return { ...ok(`digestpin pin (${label})`, m), dir };
+}
+
+/** frozenFresh copies the unpinned tree plus a lock and runs `digestpin pin --frozen .` (no network). */
+export async function frozenFresh(lab: Lab, cli: string, master: string, lockFile: string, label: string): Promise<Counted> {
+  const dir = await freshCopy(master, path.join(lab.work, 'runs', label));
+  await cp(lockFile, path.join(dir, 'digestpin.lock.json'));
+  return ok(`digestpin pin --frozen (${label})`, await digestpin(lab, cli, dir, ['pin', '--frozen', '.', ...lab.registryArgs]));
 }
 
 /** verifyLock checks every tag's locked digest against the digest seeded; returns the number that match. */
@@ -105,24 +108,25 @@ export async function verifyLock(dir: string, tags: BenchTag[], digests: Map<str
   return tags.length;
 }
 
-/** compareCpu runs `pin --frozen` and the parse baseline `runs` times each, interleaved, on the pinned tree. */
-export async function compareCpu(lab: Lab, dir: string, runs = lab.config.cpuRuns): Promise<CpuComparison> {
-  const frozen: Counted[] = [];
-  const baseline: Measured[] = [];
-  for (let i = 0; i < runs; i++) {
-    const f = await digestpin(lab, dir, ['pin', '--frozen', '.', ...lab.registryArgs]);
-    if (f.code !== 0) throw new Error(`bench: digestpin pin --frozen exited ${f.code}:\n${f.stderr.slice(-4000)}`);
-    frozen.push(f);
-    const b = await run(process.execPath, [lab.baseline, dir], { env: lab.env, measure: true });
-    if (b.code !== 0) throw new Error(`bench: baseline-parse exited ${b.code}:\n${b.stderr.slice(-4000)}`);
-    baseline.push(b);
-  }
-  return {
-    frozen, baseline,
-    frozenCpuMs: median(frozen.map((m) => m.cpuMs ?? Number.NaN)),
-    baselineCpuMs: median(baseline.map((m) => m.cpuMs ?? Number.NaN)),
-    frozenRequests: Math.max(...frozen.map((m) => m.counts.total)),
-  };
+/** parseOnly runs the read + yaml-parse baseline over dir. */
+export async function parseOnly(lab: Lab, dir: string): Promise<Measured> {
+  return ok('baseline-parse', await run(process.execPath, [lab.baseline, dir], { env: lab.env, measure: true }));
+}
+
+/** proxyRef rewrites a tag's source registry to its proxy's host (what skopeo and the HEAD loop talk to). */
+function proxyRefs(lab: Lab, tags: BenchTag[]): string[] {
+  const host = new Map(lab.registryNames.map((name, i) => [name, lab.proxies[i]!.host]));
+  return tags.map((t) => `${host.get(t.registry)}/${t.repository}:${t.tag}`);
+}
+
+/** headLoop HEADs every tag through the proxies, `concurrency` in flight on keep-alive connections. */
+export async function headLoop(lab: Lab, tags: BenchTag[]): Promise<Counted> {
+  const file = path.join(lab.work, 'head-loop-refs.json');
+  await writeFile(file, JSON.stringify(proxyRefs(lab, tags)));
+  resetAll(lab);
+  const env = { ...lab.env, ...(lab.creds ? { BENCH_CREDS: lab.creds } : {}) };
+  const m = await run(process.execPath, [lab.headLoop, file, String(lab.config.concurrency)], { env, measure: true });
+  return { ...ok('head-loop', m), counts: totals(lab) };
 }
 
 /** SkopeoResult is the sampled skopeo loop and its per-reference cost. */
@@ -133,34 +137,33 @@ export interface SkopeoResult extends Counted {
 
 /** measureSkopeo runs the skopeo loop over an even sample of the unique tags, through the same proxies. */
 export async function measureSkopeo(lab: Lab, tags: BenchTag[]): Promise<SkopeoResult> {
-  const host = new Map(lab.registryNames.map((name, i) => [name, lab.proxies[i]!.host]));
-  const refs = sampleEvenly(tags, lab.config.skopeoSample).map((t) => `${host.get(t.registry)}/${t.repository}:${t.tag}`);
+  const refs = proxyRefs(lab, sampleEvenly(tags, lab.config.skopeoSample));
   resetAll(lab);
-  const startedAt = performance.now();
-  const measured = await skopeoLoop(refs, { env: lab.env, ...(lab.creds ? { creds: lab.creds } : {}) });
-  if (measured.code !== 0) throw new Error(`bench: skopeo loop exited ${measured.code}:\n${measured.stderr.slice(-4000)}`);
-  return { ...measured, ...collect(lab, startedAt), sample: refs.length, perRefMs: measured.wallMs / refs.length };
+  const measured = ok('skopeo loop', await skopeoLoop(refs, { env: lab.env, ...(lab.creds ? { creds: lab.creds } : {}) }));
+  return { ...measured, counts: totals(lab), sample: refs.length, perRefMs: measured.wallMs / refs.length };
 }
 
-/** Startup is the median wall time of `digestpin --version` and `node -e 0`. */
+/** bareNode runs `node -e 0` (wall and peak RSS of an empty process). */
+export async function bareNode(lab: Lab): Promise<Measured> {
+  return ok('node -e 0', await run(process.execPath, ['-e', '0'], { env: lab.env, measure: true }));
+}
+
+/** Startup is the median wall time of `digestpin --version` and `node -e 0` within one repeat. */
 export interface Startup {
   digestpinMs: number;
   nodeMs: number;
-  runs: number;
+  beforeMs?: number;
 }
 
-/** measureStartup alternates `digestpin --version` and `node -e 0` and takes the medians. */
+/** measureStartup alternates `digestpin --version` (each build) and `node -e 0` and takes the medians. */
 export async function measureStartup(lab: Lab): Promise<Startup> {
-  const digestpinRuns: number[] = [];
-  const nodeRuns: number[] = [];
-  await run(process.execPath, [lab.cli, '--version'], { env: lab.env }); // warm the page cache
-  await repeat(lab.config.startupRuns, async () => {
-    const d = await run(process.execPath, [lab.cli, '--version'], { env: lab.env });
-    if (d.code !== 0) throw new Error(`bench: digestpin --version exited ${d.code}: ${d.stderr}`);
-    digestpinRuns.push(d.wallMs);
-    const n = await run(process.execPath, ['-e', '0'], { env: lab.env });
-    nodeRuns.push(n.wallMs);
-    return n;
-  });
-  return { digestpinMs: median(digestpinRuns), nodeMs: median(nodeRuns), runs: lab.config.startupRuns };
+  const runs: Record<'now' | 'node' | 'before', number[]> = { now: [], node: [], before: [] };
+  const version = async (cli: string) => ok('digestpin --version', await run(process.execPath, [cli, '--version'], { env: lab.env })).wallMs;
+  await version(lab.cli); // warm the page cache
+  for (let i = 0; i < lab.config.startupRuns; i++) {
+    runs.now.push(await version(lab.cli));
+    runs.node.push((await run(process.execPath, ['-e', '0'], { env: lab.env })).wallMs);
+    if (lab.before) runs.before.push(await version(lab.before));
+  }
+  return { digestpinMs: median(runs.now), nodeMs: median(runs.node), ...(lab.before ? { beforeMs: median(runs.before) } : {}) };
 }

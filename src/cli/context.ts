@@ -45,6 +45,7 @@ export async function createRegistryContext(opts: RegistryCliOptions, config: Di
     insecureRegistries: [...config.insecureRegistries, ...opts.insecureRegistry],
     mirrors: [...config.registryMirrors, ...opts.registryMirror].map(parseMirror),
     concurrency: opts.concurrency,
+    perRegistryConcurrency: opts.maxPerRegistry,
     timeouts: { connectMs: Math.min(timeoutMs, 10_000), headersMs: timeoutMs, bodyMs: timeoutMs, totalMs: timeoutMs },
     retry: { attempts: opts.retries + 1 },
     env: io.env,

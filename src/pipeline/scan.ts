@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PinError, isPinError } from '../errors.js';
+import { PinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
 import { collectFiles, toPosix, type CollectOptions } from './collect.js';
 import { skipBuildArtifacts } from './build-artifacts.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
+import { findInParallel } from './parse-pool.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
 export interface ScannedFile {
@@ -79,20 +80,24 @@ function tooLarge(file: string, display: string, limit: number): string | undefi
 export async function scanFiles(files: string[], cwd: string, options: FinderOptions): Promise<ScannedFile[]> {
   const scanned: ScannedFile[] = [];
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  for (const file of files) {
+  const read = files.map((file) => {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
     const oversize = tooLarge(file, display, limit);
-    const decoded = oversize ? { ignored: oversize } : decodeText(readBytes(file, display));
+    const decoded: ReturnType<typeof decodeText> = oversize ? { ignored: oversize } : decodeText(readBytes(file, display));
+    return { file, display, decoded };
+  });
+  const jobs = read.flatMap(({ display, decoded }) => ('text' in decoded ? [{ display, text: decoded.text }] : []));
+  // The finders run here or in worker threads (large trees); results come back in file order.
+  const found = await findInParallel(jobs, options);
+  let k = 0;
+  for (const { file, display, decoded } of read) {
     if ('ignored' in decoded) {
       scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
       continue;
     }
-    try {
-      scanned.push(scanText(file, display, decoded.text, options));
-    } catch (error) {
-      if (!isPinError(error)) throw error;
-      scanned.push({ file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: error.message });
-    }
+    const result = found[k++]!;
+    if (result instanceof PinError) scanned.push({ file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: result.message });
+    else scanned.push({ file, display, text: decoded.text, ...result });
   }
   skipKustomizeOverridden(scanned);
   skipBuildArtifacts(scanned);

@@ -35,7 +35,7 @@ export interface RegistryClientOptions {
   mirrors?: Mirror[];
   /** concurrency bounds concurrent HTTP exchanges overall (default 16). */
   concurrency?: number;
-  /** perRegistryConcurrency bounds concurrent HTTP exchanges per registry (default 8). */
+  /** perRegistryConcurrency bounds concurrent HTTP exchanges (and pooled connections) per registry (default: concurrency). */
   perRegistryConcurrency?: number;
   timeouts?: Timeouts;
   retry?: RetryOptions;
@@ -98,7 +98,8 @@ export class RegistryClient implements Resolver {
   constructor(options: RegistryClientOptions = {}) {
     const policy = hostPolicy(options.insecureRegistries);
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const perRegistry = options.perRegistryConcurrency ?? 8;
+    // Issue 13: a fixed 8 here silently capped --concurrency for single-registry trees.
+    const perRegistry = Math.min(options.perRegistryConcurrency ?? Infinity, options.concurrency ?? 16);
     const now = options.now ?? Date.now;
     this.now = now;
     // Every line this client prints may quote server text: scrub secrets and control characters
