@@ -46,6 +46,8 @@ export interface PinRun {
   /** notes explain edits that were not made. */
   notes: string[];
   lock: LockFile;
+  /** taglessLatest holds the `NAME@sha256:…` references the lock tracks as `NAME:latest` (pinned from a tagless `NAME`). */
+  taglessLatest: Set<Occurrence>;
   /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
   considered: number;
 }
@@ -53,7 +55,8 @@ export interface PinRun {
 /** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
 export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const scanned = options.scanned ?? (await scanPaths(options.paths, options));
-  const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode) && (options.select?.(o) ?? true);
+  const tagless = lockedTagless(scanned, options.lock, options.lockDir);
+  const wanted = (o: Occurrence): boolean => isCandidate(o, options.mode, tagless) && (options.select?.(o) ?? true);
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   options.beforeResolve?.(scanned);
   const { resolved, failures } = await resolveAll(targets.map((o) => o.ref!), options.resolver, options.concurrency, options.onProgress);
@@ -67,16 +70,34 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
     },
     { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy },
   );
-  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir);
+  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, tagless);
   const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
   const lock = mergeLock(options.lock, records, scannedFiles, options.now);
-  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
+  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, taglessLatest: tagless, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
 }
 
-function isCandidate(o: Occurrence, mode: 'pin' | 'update'): boolean {
+function isCandidate(o: Occurrence, mode: 'pin' | 'update', tagless: Set<Occurrence>): boolean {
   if (!o.ref) return false;
   if (mode === 'pin') return o.status === 'unpinned';
-  return o.status === 'pinned' && o.ref.tag !== undefined;
+  return o.status === 'pinned' && (o.ref.tag !== undefined || tagless.has(o));
+}
+
+/**
+ * lockedTagless finds the digest-only references that a tagless `NAME` was pinned to: the
+ * lock holds `NAME:latest` with that digest for that file. A tagless reference means the
+ * `latest` tag everywhere (issue 12 item 9), so these keep their lock entry and `update`
+ * follows them; a digest-only reference the lock does not know stays digest-only.
+ */
+function lockedTagless(scanned: ScannedFile[], lock: LockFile, lockDir: string): Set<Occurrence> {
+  const out = new Set<Occurrence>();
+  for (const file of scanned) {
+    for (const o of file.occurrences) {
+      if (o.status !== 'pinned' || !o.ref?.digest || o.ref.tag !== undefined) continue;
+      const entry = lock.images[lockKey(o.ref)];
+      if (entry?.digest === o.ref.digest && entry.files.includes(relativeTo(lockDir, file.file))) out.add(o);
+    }
+  }
+  return out;
 }
 
 /** lockRecords lists every tagged reference after the run, with the digest it now carries. */
@@ -85,6 +106,7 @@ function lockRecords(
   changes: FileChange[],
   resolved: Map<string, { digest: string; mediaType: string; platforms?: LockRecord['platforms'] }>,
   lockDir: string,
+  tagless: Set<Occurrence>,
 ): LockRecord[] {
   const written = new Map<Occurrence, string>();
   for (const change of changes) for (const r of change.rewritten) written.set(r.occurrence, r.digest);
@@ -92,7 +114,7 @@ function lockRecords(
   for (const file of scanned) {
     for (const o of file.occurrences) {
       if (!o.ref || o.status === 'skipped') continue;
-      if (o.ref.digest && !o.ref.tag && !written.has(o)) continue;
+      if (o.ref.digest && !o.ref.tag && !written.has(o) && !tagless.has(o)) continue;
       const digest = written.get(o) ?? o.ref.digest;
       if (!digest) continue;
       const key = lockKey(o.ref);
