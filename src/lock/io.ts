@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { PinError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { emptyLock, validateLock, type LockFile } from './schema.js';
+import { jsonDepth, MAX_LOCK_DEPTH } from './validate.js';
 
 /** DEFAULT_LOCK_FILE is the lock's name in the current directory. */
 export const DEFAULT_LOCK_FILE = 'digestpin.lock.json';
@@ -17,6 +18,9 @@ export async function readLock(file: string, options: { required?: boolean } = {
       throw new PinError('LOCK_MISSING', `lock file ${file} not found (run "digestpin pin" first)`);
     }
     throw new PinError('IO', `cannot read lock file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (jsonDepth(text) > MAX_LOCK_DEPTH) {
+    throw new PinError('LOCK_INVALID', `${file}: invalid lock file: nested deeper than ${MAX_LOCK_DEPTH} levels`);
   }
   let parsed: unknown;
   try {
