@@ -4,7 +4,7 @@ export { VERSION } from './version.js';
 export { parseReference, isTemplated, pinnedText, withDigest, ReferenceError } from './reference/index.js';
 export type { ImageReference } from './reference/types.js';
 export { RegistryClient, RegistryError, parseMirror, type RegistryClientOptions } from './registry/index.js';
-export type { PlatformDigest, ResolvedImage, Resolver } from './registry/types.js';
+export type { PlatformDigest, ResolvedImage, Resolver } from './resolver/types.js';
 export { defaultKeychain, anonymousKeychain, chainKeychains, secretsKeychain, parsePullSecrets } from './auth/index.js';
 export type { AuthTarget, Credential, Keychain } from './auth/types.js';
 export { planPinRun, type PinRun, type PinRunOptions } from './pipeline/pin.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FinderOptions, Occurrence } from '../finders/types.js';
 import { mergeLock, type LockRecord } from '../lock/merge.js';
 import type { LockFile } from '../lock/schema.js';
-import type { Resolver } from '../registry/types.js';
+import type { Resolver } from '../resolver/types.js';
 import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
 import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';

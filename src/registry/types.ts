@@ -1,24 +1,2 @@
-import type { ImageReference } from '../reference/types.js';
-
-/** PlatformDigest is one entry of an image index: `os/arch[/variant]` and its manifest digest. */
-export interface PlatformDigest {
-  platform: string;
-  digest: string;
-  mediaType?: string;
-}
-
-/** ResolvedImage is what the registry says a reference points to right now. */
-export interface ResolvedImage {
-  /** digest is the verified `sha256:…` digest of the top-level manifest (the index for multi-arch). */
-  digest: string;
-  /** mediaType is the manifest's media type. */
-  mediaType: string;
-  /** platforms lists per-platform digests when the manifest is an index / manifest list. */
-  platforms?: PlatformDigest[];
-}
-
-/** Resolver turns an image reference into the digest it currently points to. */
-export interface Resolver {
-  /** resolve asks for the current digest of `ref` (by tag, or verifies `ref.digest`). */
-  resolve(ref: ImageReference): Promise<ResolvedImage>;
-}
+// The resolver contract lives in ../resolver/types.ts (below registry/ and lock/); re-exported here.
+export type { PlatformDigest, ResolvedImage, Resolver } from '../resolver/types.js';
