@@ -46,6 +46,8 @@ export interface PinRun {
   /** notes explain edits that were not made. */
   notes: string[];
   lock: LockFile;
+  /** rebaseLock merges this run's observations into another lock (a fresh read under the run lock). */
+  rebaseLock(fresh: LockFile): LockFile;
   /** taglessLatest holds the `NAME@sha256:…` references the lock tracks as `NAME:latest` (pinned from a tagless `NAME`). */
   taglessLatest: Set<Occurrence>;
   /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
@@ -72,8 +74,9 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   );
   const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, tagless);
   const scannedFiles = new Set(scanned.map((f) => relativeTo(options.lockDir, f.file)));
-  const lock = mergeLock(options.lock, records, scannedFiles, options.now);
-  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, taglessLatest: tagless, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
+  const rebaseLock = (fresh: LockFile): LockFile => mergeLock(fresh, records, scannedFiles, options.now);
+  const lock = rebaseLock(options.lock);
+  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, rebaseLock, taglessLatest: tagless, considered: new Set(targets.map((o) => lockKey(o.ref!))).size };
 }
 
 function isCandidate(o: Occurrence, mode: 'pin' | 'update', tagless: Set<Occurrence>): boolean {

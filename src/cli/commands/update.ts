@@ -2,9 +2,9 @@ import path from 'node:path';
 import { finderOptionsFor, loadConfig, type DigestpinConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import type { Occurrence } from '../../finders/types.js';
-import { readLock, writeLock } from '../../lock/io.js';
+import { readLock } from '../../lock/io.js';
 import { emptyLock } from '../../lock/schema.js';
-import { planPinRun, type PinRunOptions } from '../../pipeline/pin.js';
+import { pinTree, type PinTreeOptions, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { globFilter } from '../../pipeline/glob-filter.js';
 import { lockKey } from '../../pipeline/resolve.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
@@ -15,7 +15,7 @@ import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
-import { finishRun, writeChanges } from './pin.js';
+import { printRun } from './pin.js';
 
 /** UpdateCliOptions are `digestpin update`'s flags. */
 export interface UpdateCliOptions extends RegistryCliOptions {
@@ -59,10 +59,11 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
     const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
     const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context });
-    const run = await planPinRun(base);
+    const write = !opts.pr && !opts.check && !opts.diff;
+    const run = await pinTree({ ...base, write, keepGoing: opts.keepGoing });
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
-      return await finishRun(run, { opts, io, stdinMode: false, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
+      return printRun(run, { opts, io, stdinMode: false, lockFile, verb: 'updated', preview: 'would update' });
     }
     if (run.failures.length > 0 && !opts.keepGoing) {
       printFailures(io.stderr, run.failures, run.scanned);
@@ -83,7 +84,7 @@ interface RunInputs {
   context: RegistryContext;
 }
 
-async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context }: RunInputs): Promise<PinRunOptions> {
+async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context }: RunInputs): Promise<PinTreeOptions> {
   const byName = globFilter(opts.include, opts.exclude);
   const select = (o: Occurrence): boolean => byName(lockKey(o.ref!));
   return {
@@ -97,6 +98,7 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config,
     mode: 'update',
     select,
     lock: lockFile ? await readLock(lockFile) : emptyLock(),
+    lockFile,
     lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
     now: (io.now?.() ?? new Date()).toISOString(),
     beforeResolve: opts.pullSecretsFromTree ? (scanned) => context.usePullSecretsFromTree(scanned) : undefined,
@@ -109,12 +111,12 @@ interface PrContext {
   opts: UpdateCliOptions;
   io: CliIO;
   lockFile?: string;
-  base: PinRunOptions;
+  base: PinTreeOptions;
   recording: RecordingResolver;
   context: RegistryContext;
 }
 
-async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrContext): Promise<number> {
+async function pullRequest(run: PinTreeReport, ctx: PrContext): Promise<number> {
   const { opts, io } = ctx;
   const git = new Git({ cwd: io.cwd, env: io.env as NodeJS.ProcessEnv });
   // --show-cdup keeps the cwd's own spelling (--show-toplevel resolves symlinks, which would
@@ -150,12 +152,9 @@ async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrC
   return ExitCode.ok;
 }
 
-/** rewriteOnBranch re-plans on the PR branch's files with the digests seen before, then writes files and lock. */
+/** rewriteOnBranch re-plans on the PR branch's files (and its lock) with the digests seen before, then writes them. */
 async function rewriteOnBranch(ctx: PrContext): Promise<void> {
-  const lock = ctx.lockFile ? await readLock(ctx.lockFile) : emptyLock();
-  const run = await planPinRun({ ...ctx.base, lock, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined });
-  await writeChanges(run.changes);
-  if (ctx.lockFile) await writeLock(ctx.lockFile, run.lock);
+  await pinTree({ ...ctx.base, lock: undefined, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined, write: true, keepGoing: true });
 }
 
 /** parseAuthor parses `Name <email>`. */
