@@ -2,6 +2,7 @@ import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
 import { scanPaths } from '../../pipeline/scan.js';
+import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, type CliIO } from '../io.js';
 
@@ -30,7 +31,10 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
-  return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;
+  // A symlink out of the tree may hold images kubectl applies: never pass over it silently.
+  const outside = scanned.filter((f) => f.ignored === SYMLINK_OUTSIDE);
+  for (const f of outside) io.stderr.write(`ignored ${f.display}: ${f.ignored}\n`);
+  return hasErrors(findings) || outside.length > 0 ? ExitCode.changes : ExitCode.ok;
 }
 
 function compilePattern(pattern: string): RegExp {

@@ -8,6 +8,7 @@ import type { PinRun } from '../../pipeline/pin.js';
 import { pinTree, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { scanText } from '../../pipeline/scan.js';
+import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
@@ -101,7 +102,9 @@ export function printRun(report: PinTreeReport, ctx: PrintContext): number {
     else if (!opts.json) reportChanges(report, io, ctx.preview);
     if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: false, lockChanged: report.lockChanged }), null, 2));
     if (failed) return ExitCode.error;
-    return report.changes.length > 0 || report.lockChanged ? ExitCode.changes : ExitCode.ok;
+    // A symlink out of the tree was not checked: --check must not pass over it.
+    const unchecked = report.scanned.some((f) => f.ignored === SYMLINK_OUTSIDE);
+    return report.changes.length > 0 || report.lockChanged || unchecked ? ExitCode.changes : ExitCode.ok;
   }
   if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: true, lockChanged: report.lockChanged }), null, 2));
   else reportChanges(report, io, ctx.verb, report.lockChanged ? ctx.lockFile : undefined);
