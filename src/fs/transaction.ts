@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { PinError } from '../errors.js';
 import { TEMP_MARKER } from './atomic.js';
 import { errnoText, fsOps } from './ops.js';
@@ -10,7 +11,8 @@ export interface PlannedWrite {
   target: string;
   /** display names the file in messages (relative to the cwd). */
   display: string;
-  content: string;
+  /** content is the new text; a function is called once, while its temp file is written, so texts are not all held at once. */
+  content: string | (() => string);
   /**
    * expected is the text the run read from `target`: the file must still hold exactly
    * that when it is replaced, else FILE_CHANGED. `undefined` skips the check.
@@ -19,9 +21,12 @@ export interface PlannedWrite {
 }
 
 /** PreparedWrite is a PlannedWrite whose complete, fsynced temp file sits beside its target. */
-export interface PreparedWrite extends PlannedWrite {
+export interface PreparedWrite extends Omit<PlannedWrite, 'content'> {
   temp: string;
 }
+
+/** PREPARE_CONCURRENCY bounds temp files being written and fsynced at once. */
+const PREPARE_CONCURRENCY = 16;
 
 /**
  * prepareWrites writes every temp file (content, original mode, fsync) before anything is
@@ -29,15 +34,20 @@ export interface PreparedWrite extends PlannedWrite {
  * the target, so the tree is left exactly as it was.
  */
 export async function prepareWrites(writes: PlannedWrite[]): Promise<PreparedWrite[]> {
-  const prepared: PreparedWrite[] = [];
-  try {
-    for (const write of writes) prepared.push(await prepareOne(write));
-  } catch (error) {
+  const limit = pLimit(PREPARE_CONCURRENCY);
+  let failed = false;
+  // After the first failure no new temp file is started; the ones in flight finish and are removed.
+  const outcomes = await Promise.allSettled(writes.map((w) => limit(() => (failed ? Promise.reject(SKIPPED) : prepareOne(w).catch((e: unknown) => ((failed = true), Promise.reject(e)))))));
+  const prepared = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const firstError = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && o.reason !== SKIPPED);
+  if (firstError) {
     await abortWrites(prepared);
-    throw error;
+    throw firstError.reason;
   }
   return prepared;
 }
+
+const SKIPPED = Symbol('skipped after an earlier failure');
 
 async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
   const temp = path.join(path.dirname(write.target), `.${path.basename(write.target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -49,7 +59,7 @@ async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
     throw ioError(write, error);
   }
   try {
-    await fsOps.write(handle, write.content);
+    await fsOps.write(handle, typeof write.content === 'function' ? write.content() : write.content);
     if (mode !== undefined) await handle.chmod(mode);
     await fsOps.sync(handle);
   } catch (error) {
@@ -58,7 +68,7 @@ async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
     throw ioError(write, error);
   }
   await handle.close();
-  return { ...write, temp };
+  return { target: write.target, display: write.display, expected: write.expected, temp };
 }
 
 /**
@@ -95,7 +105,7 @@ export async function abortWrites(prepared: PreparedWrite[]): Promise<void> {
   await Promise.all(prepared.map((w) => fsOps.rm(w.temp).catch(() => undefined)));
 }
 
-function ioError(write: PlannedWrite, error: unknown, committed?: number): PinError {
+function ioError(write: Pick<PlannedWrite, 'display'>, error: unknown, committed?: number): PinError {
   const partial = committed ? ` (${committed} file(s) were already replaced)` : '';
   return new PinError('IO', `${write.display}: cannot write: ${errnoText(error)}${partial}`, { cause: error });
 }

@@ -56,7 +56,7 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
 
 async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {
   const out: PlannedWrite[] = [];
-  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: change.after, expected: change.before });
+  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: () => change.after, expected: change.before });
   return out;
 }
 

@@ -42,10 +42,18 @@ describe('prepareWrites / commitWrites', () => {
   ] as const)('%s on the second file: IO error naming the target, no temp file, nothing changed', async (_what, op, code, reason) => {
     const { dir, writes } = await tree();
     const before = await snapshot(dir);
-    let calls = 0;
-    const fail = (code: string) => Object.assign(new Error(`${code}: fake, open '/tmp/x.digestpin-tmp-1'`), { code });
-    const real = fsOps[op] as (...args: unknown[]) => Promise<unknown>;
-    (fsOps as Record<string, unknown>)[op] = (...args: unknown[]) => (++calls === 2 ? Promise.reject(fail(code)) : real(...args));
+    // Fail the chosen step for sub/b.yaml only (temp files are prepared concurrently).
+    const forB = new WeakSet<object>();
+    const fail = (c: string) => Object.assign(new Error(`${c}: fake, open '/tmp/x.digestpin-tmp-1'`), { code: c });
+    const isB = (args: unknown[]) => (op === 'open' ? String(args[0]).includes('b.yaml') : forB.has(args[0] as object));
+    const real = original[op] as (...args: unknown[]) => Promise<unknown>;
+    fsOps.open = async (...args: Parameters<typeof original.open>) => {
+      if (op === 'open' && isB(args)) throw fail(code);
+      const handle = await original.open(...args);
+      if (args[0].includes('b.yaml')) forB.add(handle);
+      return handle;
+    };
+    if (op !== 'open') (fsOps as Record<string, unknown>)[op] = (...args: unknown[]) => (isB(args) ? Promise.reject(fail(code)) : real(...args));
     const error = await prepareWrites(writes).catch((e: unknown) => e);
     expect(isPinError(error, 'IO')).toBe(true);
     expect((error as Error).message).toBe(`sub/b.yaml: cannot write: ${reason}`);
