@@ -41,6 +41,7 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
     await commitWrites(await prepareWrites(files));
     return { lockWritten: false, notices: [] };
   }
+  if (files.length === 0 && (await lockUpToDate(run, options.lockFile))) return { lockWritten: false, notices: [] };
   const held = await acquireRunLock(options.lockFile, { waitMs: options.lockWaitMs });
   try {
     const current = await fs.readFile(options.lockFile, 'utf8').catch(() => undefined);
@@ -52,6 +53,12 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
   } finally {
     await held.release();
   }
+}
+
+/** lockUpToDate: nothing to write at all, so a read-only checkout needs no run lock (e.g. `pin --frozen` in CI). */
+async function lockUpToDate(run: WritableRun, lockFile: string): Promise<boolean> {
+  const current = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
+  return current !== undefined && serializeLock(run.rebaseLock(await readLock(lockFile))) === current;
 }
 
 async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {

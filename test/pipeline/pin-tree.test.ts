@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fsOps } from '../../src/fs/ops.js';
 import { PinError, pinTree, lockKey, type ImageReference, type Resolver } from '../../src/index.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
 
@@ -16,6 +17,8 @@ const stub: Resolver = {
 };
 const pod = (image: string): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
 const NOW = '2026-12-03T00:00:00.000Z';
+const original = { ...fsOps };
+afterEach(() => Object.assign(fsOps, original));
 
 describe('pinTree', () => {
   it('pins a tree and writes the lock in one call', async () => {
@@ -46,5 +49,14 @@ describe('pinTree', () => {
     const kept = await pinTree({ paths: ['.'], cwd: dir, resolver: stub, mode: 'pin', lockFile, now: NOW, keepGoing: true });
     expect(kept.written).toBe(true);
     expect(await fs.readFile(path.join(dir, 'a.yaml'), 'utf8')).toContain('nginx:1.25@sha256:');
+  });
+
+  it('a run with nothing to write creates nothing, not even the run lock (read-only checkouts)', async () => {
+    const dir = await writeTree(await tempDir(), { 'a.yaml': pod('nginx:1.25') });
+    const lockFile = path.join(dir, 'digestpin.lock.json');
+    await pinTree({ paths: ['.'], cwd: dir, resolver: stub, mode: 'pin', lockFile, now: NOW });
+    fsOps.open = () => Promise.reject(Object.assign(new Error('EROFS'), { code: 'EROFS' }));
+    const again = await pinTree({ paths: ['.'], cwd: dir, resolver: stub, mode: 'pin', lockFile, now: NOW });
+    expect(again).toMatchObject({ written: true, lockChanged: false, changes: [] });
   });
 });
