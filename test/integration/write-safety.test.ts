@@ -64,8 +64,11 @@ describe('a failure while writing changes nothing', () => {
     const edited = path.join(dir, 'b/app-2.yaml');
     let first = true;
     fsOps.sync = async (handle) => {
-      if (first) await fs.appendFile(edited, '# edited by a human meanwhile\n');
-      first = false;
+      // Temp files are prepared concurrently: edit the file exactly once.
+      if (first) {
+        first = false;
+        await fs.appendFile(edited, '# edited by a human meanwhile\n');
+      }
       return original.sync(handle);
     };
     const before = await snapshot(dir);
