@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'LOCK_INVALID'
   | 'LOCK_MISSING'
   | 'RESOLVE_FAILED'
+  | 'FILE_CHANGED'
+  | 'LOCK_HELD'
   // pull requests
   | 'GIT'
   | 'FORGE_API';

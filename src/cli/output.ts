@@ -65,6 +65,8 @@ export function occurrenceJson(o: Occurrence, text?: string): Record<string, unk
     status: o.status,
     skipReason: o.skipReason,
     reference: o.ref?.toString(),
+    // A tagless reference means the `latest` tag, in list, pin, update, drift and the lock alike.
+    tag: o.ref ? (o.ref.tag ?? (o.ref.digest ? undefined : 'latest')) : undefined,
   };
 }
 

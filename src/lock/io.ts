@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { PinError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { acquireRunLock } from '../fs/run-lock.js';
+import { commitWrites, prepareWrites } from '../fs/transaction.js';
 import { emptyLock, validateLock, type LockFile } from './schema.js';
+import { jsonDepth, MAX_LOCK_DEPTH } from './validate.js';
 
 /** DEFAULT_LOCK_FILE is the lock's name in the current directory. */
 export const DEFAULT_LOCK_FILE = 'digestpin.lock.json';
@@ -17,6 +20,9 @@ export async function readLock(file: string, options: { required?: boolean } = {
       throw new PinError('LOCK_MISSING', `lock file ${file} not found (run "digestpin pin" first)`);
     }
     throw new PinError('IO', `cannot read lock file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (jsonDepth(text) > MAX_LOCK_DEPTH) {
+    throw new PinError('LOCK_INVALID', `${file}: invalid lock file: nested deeper than ${MAX_LOCK_DEPTH} levels`);
   }
   let parsed: unknown;
   try {
@@ -39,6 +45,25 @@ export async function writeLock(file: string, lock: LockFile): Promise<boolean> 
   if (current === text) return false;
   await writeFileAtomic(file, text);
   return true;
+}
+
+/**
+ * updateLock applies `change` to a fresh read of the lock while holding the run lock
+ * (`<file>.lock`), so a concurrent pin's entries are kept; writes only when the bytes
+ * change and returns whether it wrote (`drift --update-lock`).
+ */
+export async function updateLock(file: string, change: (fresh: LockFile) => LockFile): Promise<boolean> {
+  const held = await acquireRunLock(file);
+  try {
+    const current = await fs.readFile(file, 'utf8').catch(() => undefined);
+    const text = serializeLock(change(await readLock(file)));
+    if (current === text) return false;
+    const target = await fs.realpath(file).catch(() => file);
+    await commitWrites(await prepareWrites([{ target, display: file, content: text, expected: current }]));
+    return true;
+  } finally {
+    await held.release();
+  }
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,4 +1,4 @@
-import type { PlatformDigest } from '../registry/types.js';
+import type { PlatformDigest } from '../resolver/types.js';
 import { LOCKFILE_VERSION, type LockEntry, type LockFile } from './schema.js';
 
 /** LockRecord is one tag observed during a run, with where it appears. */

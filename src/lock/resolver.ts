@@ -1,7 +1,6 @@
 import { PinError } from '../errors.js';
-import { lockKey } from '../pipeline/resolve.js';
 import type { ImageReference } from '../reference/types.js';
-import type { ResolvedImage, Resolver } from '../registry/types.js';
+import { lockKey, type ResolvedImage, type Resolver } from '../resolver/types.js';
 import type { LockFile } from './schema.js';
 
 /** LockResolver answers references from the lock file only (`--frozen`): no network at all. */

@@ -1,4 +1,5 @@
 import { PinError } from '../errors.js';
+import { isRecord, validateEntry, validateKey } from './validate.js';
 
 /** LOCKFILE_VERSION is the current lock format version; readers reject newer ones. */
 export const LOCKFILE_VERSION = 1;
@@ -37,9 +38,7 @@ export function emptyLock(): LockFile {
   return { lockfileVersion: LOCKFILE_VERSION, images: {} };
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-
-/** validateLock checks parsed JSON against the lock schema and returns it typed. */
+/** validateLock checks parsed JSON against the lock schema, field by field, and returns it typed. */
 export function validateLock(value: unknown, source: string): LockFile {
   const fail = (what: string): never => {
     throw new PinError('LOCK_INVALID', `${source}: invalid lock file: ${what}`);
@@ -47,24 +46,15 @@ export function validateLock(value: unknown, source: string): LockFile {
   if (!isRecord(value)) return fail('expected a JSON object');
   const version = value.lockfileVersion;
   if (typeof version !== 'number') return fail('missing lockfileVersion');
+  if (!Number.isInteger(version) || version < 1) return fail(`lockfileVersion ${version} must be a positive integer`);
   if (version > LOCKFILE_VERSION) {
     return fail(`lockfileVersion ${version} is newer than this digestpin understands (${LOCKFILE_VERSION}); upgrade digestpin`);
   }
+  for (const field of Object.keys(value)) if (field !== 'lockfileVersion' && field !== 'images') fail(`"${field}" is not a lock field`);
   if (!isRecord(value.images)) return fail('"images" must be an object');
-  for (const [key, entry] of Object.entries(value.images)) validateEntry(key, entry, fail);
+  for (const [key, entry] of Object.entries(value.images)) {
+    validateKey(key, fail);
+    validateEntry(key, entry, fail);
+  }
   return value as unknown as LockFile;
-}
-
-function validateEntry(key: string, entry: unknown, fail: (what: string) => never): void {
-  if (!isRecord(entry)) fail(`images["${key}"] must be an object`);
-  const e = entry as Record<string, unknown>;
-  if (typeof e.digest !== 'string' || !DIGEST.test(e.digest)) fail(`images["${key}"].digest is not a valid digest`);
-  if (!Array.isArray(e.files) || !e.files.every((f) => typeof f === 'string')) fail(`images["${key}"].files must be a list of paths`);
-  if (typeof e.firstSeen !== 'string') fail(`images["${key}"].firstSeen is missing`);
-  if (e.platforms !== undefined && !isRecord(e.platforms)) fail(`images["${key}"].platforms must be an object`);
-  if (e.history !== undefined && !Array.isArray(e.history)) fail(`images["${key}"].history must be a list`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -28,6 +28,15 @@ export function isCandidateFile(name: string): boolean {
   return YAML_FILE.test(name) || DOCKERFILE.test(name) || matchesDockerfile(name) || path.basename(name) === 'Tiltfile';
 }
 
+/** SYMLINK_OUTSIDE is the ignored-reason of a symlink whose target is not a file inside the scanned tree. */
+export const SYMLINK_OUTSIDE = 'symlink to outside the tree';
+
+/** CollectedFiles are the files to scan and the paths passed over with a reason (symlinks out of the tree). */
+export interface CollectedFiles {
+  files: string[];
+  ignored: Array<{ file: string; reason: string }>;
+}
+
 /**
  * collectFiles expands paths (files or directories) into candidate files,
  * sorted, without duplicates. Explicitly named files are always taken;
@@ -35,32 +44,89 @@ export function isCandidateFile(name: string): boolean {
  * killed run are removed on the way.
  */
 export async function collectFiles(paths: string[], options: CollectOptions): Promise<string[]> {
+  return (await collectTree(paths, options)).files;
+}
+
+/**
+ * collectTree is collectFiles plus symlink handling (issue 11 item 17): a symlinked file
+ * whose target is a file inside the walked directory is scanned (once: a link to a file that
+ * is scanned anyway adds nothing); any other symlink is reported as ignored. A symlink named
+ * on the command line must point inside the working directory, else it is refused.
+ */
+export async function collectTree(paths: string[], options: CollectOptions): Promise<CollectedFiles> {
   const matches = globFilter(options.include, options.exclude, { dot: true });
   const keep = (file: string): boolean => matches(toPosix(path.relative(options.cwd, file)));
   const found = new Set<string>();
+  const ignored: CollectedFiles['ignored'] = [];
   for (const input of paths) {
     const abs = path.resolve(options.cwd, input);
     const stat = await fs.stat(abs).catch((error: NodeJS.ErrnoException) => {
       throw new PinError('IO', `${input}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
     });
-    if (stat.isDirectory()) await walk(abs, (f) => keep(f) && found.add(f));
-    else if (keep(abs)) found.add(abs);
+    if (stat.isDirectory()) {
+      const root = await fs.realpath(abs);
+      await walk(abs, root, (f) => keep(f) && found.add(f), (file) => keep(file) && ignored.push({ file, reason: SYMLINK_OUTSIDE }));
+    } else if (keep(abs)) {
+      await checkNamedLink(abs, input, options.cwd);
+      found.add(abs);
+    }
   }
-  return [...found].sort();
+  return { files: await withoutAliases([...found].sort()), ignored };
 }
 
-async function walk(dir: string, visit: (file: string) => unknown): Promise<void> {
+/** checkNamedLink refuses a symlink named on the command line whose target lies outside the working directory. */
+async function checkNamedLink(abs: string, input: string, cwd: string): Promise<void> {
+  if (!(await fs.lstat(abs)).isSymbolicLink()) return;
+  const target = await fs.realpath(abs);
+  if (!isInside(await fs.realpath(cwd), target)) {
+    throw new PinError('IO', `${input}: is a symlink to ${target}, outside the tree; digestpin writes through links only to files inside ${cwd}`);
+  }
+}
+
+/** withoutAliases drops symlinks whose target is also in the list, so no file is scanned (or written) twice. */
+async function withoutAliases(files: string[]): Promise<string[]> {
+  const reals = await Promise.all(files.map((f) => fs.realpath(f).catch(() => f)));
+  const regular = new Set(reals.filter((real, i) => real === files[i]));
+  const seen = new Set<string>();
+  return files.filter((file, i) => {
+    const real = reals[i]!;
+    if ((real !== file && regular.has(real)) || seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+async function walk(dir: string, root: string, visit: (file: string) => unknown, outside: (file: string) => unknown): Promise<void> {
   await removeStaleTempFiles(dir);
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) await walk(full, visit);
+      if (!SKIPPED_DIRS.has(entry.name)) await walk(full, root, visit, outside);
     } else if (entry.isFile() && !isTempFile(entry.name) && isCandidateFile(entry.name)) {
       visit(full);
+    } else if (entry.isSymbolicLink() && !isTempFile(entry.name)) {
+      await visitLink(full, root, visit, outside);
     }
   }
+}
+
+/** visitLink scans a symlinked candidate file whose target is a file inside the tree; reports the others. */
+async function visitLink(link: string, root: string, visit: (file: string) => unknown, outside: (file: string) => unknown): Promise<void> {
+  const target = await fs.realpath(link).catch(() => undefined);
+  const stat = target ? await fs.stat(target).catch(() => undefined) : undefined;
+  if (target && stat?.isDirectory() && isInside(root, target)) return; // its files are walked where they live
+  if (target && stat?.isFile() && isInside(root, target)) {
+    if (isCandidateFile(path.basename(link))) visit(link);
+    return;
+  }
+  if (isCandidateFile(path.basename(link)) || stat?.isDirectory()) outside(link);
 }
 
 /** toPosix turns a platform path into a `/`-separated one (for the lock and output). */

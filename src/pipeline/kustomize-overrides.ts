@@ -2,7 +2,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseReference } from '../reference/index.js';
-import type { ScannedFile } from './scan.js';
+import type { Occurrence } from '../finders/types.js';
+
+/** OverridableFile is the part of a scanned file this step reads (structural, so scan.ts and this module do not import each other). */
+export interface OverridableFile {
+  file: string;
+  display: string;
+  text: string;
+  occurrences: Occurrence[];
+}
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -21,7 +29,7 @@ interface Kustomization {
  * `skipped` with a reason naming the kustomization; the kustomization's own
  * `images[]` entry is what gets pinned.
  */
-export function skipKustomizeOverridden(scanned: ScannedFile[]): void {
+export function skipKustomizeOverridden(scanned: OverridableFile[]): void {
   const byPath = new Map(scanned.map((f) => [f.file, f]));
   const kustomizations = scanned.map((f) => readKustomization(f.file, f.text)).filter((k): k is Kustomization => k !== undefined);
   for (const k of kustomizations) {
@@ -33,7 +41,7 @@ export function skipKustomizeOverridden(scanned: ScannedFile[]): void {
   }
 }
 
-function markOverridden(target: ScannedFile, k: Kustomization, display: string): void {
+function markOverridden(target: OverridableFile, k: Kustomization, display: string): void {
   for (const o of target.occurrences) {
     if (o.finder === 'kustomize' || o.status === 'skipped' || !o.ref) continue;
     const name = k.imageNames.find((n) => matchesImageName(n, o.span.raw));

@@ -3,7 +3,7 @@ import type { FinderOptions, Occurrence } from '../finders/types.js';
 import { mergeLock, type LockRecord } from '../lock/merge.js';
 import type { LockFile } from '../lock/schema.js';
 import type { ImageReference } from '../reference/types.js';
-import type { Resolver } from '../registry/types.js';
+import type { Resolver } from '../resolver/types.js';
 import type { PlannedBump, VersionPlanner } from '../update/version-plan.js';
 import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
@@ -55,6 +55,10 @@ export interface PinRun {
   /** notes explain edits that were not made. */
   notes: string[];
   lock: LockFile;
+  /** rebaseLock merges this run's observations into another lock (a fresh read under the run lock). */
+  rebaseLock(fresh: LockFile): LockFile;
+  /** taglessLatest holds the `NAME@sha256:…` references the lock tracks as `NAME:latest` (pinned from a tagless `NAME`). */
+  taglessLatest: Set<Occurrence>;
   /** considered counts the references looked at (unpinned for pin; tagged pinned for update). */
   considered: number;
   /** bumps are the tag moves `update --versions` made, by occurrence. */
@@ -66,11 +70,12 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const scanned = options.scanned ?? (await scanPaths(options.paths, options));
   const unreadable = options.keepGoing ? undefined : unreadableError(scanned);
   if (unreadable) throw unreadable;
+  const tagless = lockedTagless(scanned, options.lock, options.lockDir);
   const selected = (o: Occurrence): boolean => o.ref !== undefined && (options.select?.(o) ?? true);
   options.beforeResolve?.(scanned);
   const versions = options.versions ? await options.versions(scanned.flatMap((f) => f.occurrences.filter(selected))) : { bumps: new Map<Occurrence, PlannedBump>(), failures: [] };
   const { bumps } = versions;
-  const wanted = (o: Occurrence): boolean => (bumps.has(o) || isCandidate(o, options.mode)) && selected(o);
+  const wanted = (o: Occurrence): boolean => (bumps.has(o) || isCandidate(o, options.mode, tagless)) && selected(o);
   const refOf = (o: Occurrence): ImageReference => bumps.get(o)?.ref ?? o.ref!;
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   const listFailed = new Set(versions.failures.map((f) => f.key));
@@ -88,17 +93,39 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
     },
     { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy, tagFor: (o) => bumps.get(o)?.to },
   );
-  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, refOf);
+  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, { refOf, tagless });
   // A file that was not read (too large, unreadable) keeps its lock entries: nothing is known about it.
   const scannedFiles = new Set(scanned.filter((f) => !f.ignored && !f.error).map((f) => relativeTo(options.lockDir, f.file)));
-  const lock = mergeLock(options.lock, records, scannedFiles, options.now);
-  return { scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, considered: new Set(targets.map((o) => lockKey(o.ref!))).size, bumps };
+  const rebaseLock = (fresh: LockFile): LockFile => mergeLock(fresh, records, scannedFiles, options.now);
+  const lock = rebaseLock(options.lock);
+  return {
+    scanned, changes: plan.changes, failures, blockedFiles: plan.blockedFiles, notes: plan.notes, lock, rebaseLock,
+    taglessLatest: tagless, considered: new Set(targets.map((o) => lockKey(o.ref!))).size, bumps,
+  };
 }
 
-function isCandidate(o: Occurrence, mode: 'pin' | 'update'): boolean {
+function isCandidate(o: Occurrence, mode: 'pin' | 'update', tagless: Set<Occurrence>): boolean {
   if (!o.ref) return false;
   if (mode === 'pin') return o.status === 'unpinned';
-  return o.status === 'pinned' && o.ref.tag !== undefined;
+  return o.status === 'pinned' && (o.ref.tag !== undefined || tagless.has(o));
+}
+
+/**
+ * lockedTagless finds the digest-only references that a tagless `NAME` was pinned to: the
+ * lock holds `NAME:latest` with that digest for that file. A tagless reference means the
+ * `latest` tag everywhere (issue 12 item 9), so these keep their lock entry and `update`
+ * follows them; a digest-only reference the lock does not know stays digest-only.
+ */
+function lockedTagless(scanned: ScannedFile[], lock: LockFile, lockDir: string): Set<Occurrence> {
+  const out = new Set<Occurrence>();
+  for (const file of scanned) {
+    for (const o of file.occurrences) {
+      if (o.status !== 'pinned' || !o.ref?.digest || o.ref.tag !== undefined) continue;
+      const entry = lock.images[lockKey(o.ref)];
+      if (entry?.digest === o.ref.digest && entry.files.includes(relativeTo(lockDir, file.file))) out.add(o);
+    }
+  }
+  return out;
 }
 
 /** lockRecords lists every tagged reference after the run, with the digest it now carries. */
@@ -107,7 +134,7 @@ function lockRecords(
   changes: FileChange[],
   resolved: Map<string, { digest: string; mediaType: string; platforms?: LockRecord['platforms'] }>,
   lockDir: string,
-  refOf: (o: Occurrence) => ImageReference,
+  how: { refOf: (o: Occurrence) => ImageReference; tagless: Set<Occurrence> },
 ): LockRecord[] {
   const written = new Map<Occurrence, string>();
   for (const change of changes) for (const r of change.rewritten) written.set(r.occurrence, r.digest);
@@ -115,10 +142,10 @@ function lockRecords(
   for (const file of scanned) {
     for (const o of file.occurrences) {
       if (!o.ref || o.status === 'skipped') continue;
-      if (o.ref.digest && !o.ref.tag && !written.has(o)) continue;
+      if (o.ref.digest && !o.ref.tag && !written.has(o) && !how.tagless.has(o)) continue;
       const digest = written.get(o) ?? o.ref.digest;
       if (!digest) continue;
-      const key = lockKey(written.has(o) ? refOf(o) : o.ref);
+      const key = lockKey(written.has(o) ? how.refOf(o) : o.ref);
       const info = resolved.get(key);
       const fromRegistry = info && info.digest === digest ? info : undefined;
       records.push({ key, digest, mediaType: fromRegistry?.mediaType, platforms: fromRegistry?.platforms, files: [relativeTo(lockDir, file.file)] });

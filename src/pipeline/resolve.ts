@@ -2,12 +2,9 @@ import pLimit from 'p-limit';
 import { errorMessage, isPinError, type ErrorCode } from '../errors.js';
 import { parseReference } from '../reference/index.js';
 import type { ImageReference } from '../reference/types.js';
-import type { ResolvedImage, Resolver } from '../registry/types.js';
+import { lockKey, type ResolvedImage, type Resolver } from '../resolver/types.js';
 
-/** lockKey is the lock / dedupe key of a reference: `registry/repo:tag` (tag defaults to `latest`). */
-export function lockKey(ref: ImageReference): string {
-  return `${ref.name}:${ref.tag ?? 'latest'}`;
-}
+export { lockKey };
 
 /** ResolveFailure is a reference that could not be resolved, with the reason. */
 export interface ResolveFailure {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
-import { collectFiles, toPosix, type CollectOptions } from './collect.js';
+import { collectTree, toPosix, type CollectOptions } from './collect.js';
 import { skipBuildArtifacts } from './build-artifacts.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
 import { findInParallel } from './parse-pool.js';
@@ -115,5 +115,9 @@ export function unreadableError(scanned: readonly ScannedFile[]): PinError | und
 
 /** scanPaths collects the candidate files under `paths` (files or directories) and scans them. */
 export async function scanPaths(paths: string[], options: CollectOptions & { finderOptions?: FinderOptions }): Promise<ScannedFile[]> {
-  return scanFiles(await collectFiles(paths, options), options.cwd, options.finderOptions ?? {});
+  const { files, ignored } = await collectTree(paths, options);
+  const scanned = await scanFiles(files, options.cwd, options.finderOptions ?? {});
+  const display = (file: string): string => toPosix(path.relative(options.cwd, file)) || path.basename(file);
+  // Symlinks out of the tree are reported like other ignored files (and fail --check and lint).
+  return [...scanned, ...ignored.map(({ file, reason }) => ({ file, display: display(file), text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: reason }))];
 }

@@ -57,5 +57,5 @@ export async function explainUpdates(updates: ImageUpdate[], run: PinRun, source
 
 /** digestOnlyReferences lists pinned references without a tag: `update` cannot follow them. */
 export function digestOnlyReferences(run: PinRun): Occurrence[] {
-  return run.scanned.flatMap((f) => f.occurrences.filter((o) => o.ref?.digest && !o.ref.tag && o.status === 'pinned'));
+  return run.scanned.flatMap((f) => f.occurrences.filter((o) => o.ref?.digest && !o.ref.tag && o.status === 'pinned' && !run.taglessLatest.has(o)));
 }

@@ -1,7 +1,6 @@
 import { PinError } from '../errors.js';
-import { lockKey } from '../pipeline/resolve.js';
 import type { ImageReference } from '../reference/types.js';
-import type { ResolvedImage, ResolveOptions, Resolver } from '../registry/types.js';
+import { lockKey, type ResolvedImage, type ResolveOptions, type Resolver } from '../resolver/types.js';
 
 /**
  * MapResolver answers from digests resolved earlier in the same run, so the

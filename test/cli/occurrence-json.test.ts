@@ -12,4 +12,10 @@ describe('occurrenceJson', () => {
     expect(bytes.subarray(json.byteStart as number, json.byteEnd as number).toString('utf8')).toBe('nginx:1.25');
     expect((json.byteStart as number) - (json.start as number)).toBe(1 + 2); // é: +1 byte, 😀: 4 bytes vs 2 units
   });
+
+  it('reports the tag a reference follows: a tagless one follows latest (issue 12 item 9)', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: busybox\n    - image: nginx:1.25\n    - image: busybox@sha256:' + '0'.repeat(64) + '\n';
+    const tags = scanText('p.yaml', 'p.yaml', text, {}).occurrences.map((o) => occurrenceJson(o, text).tag);
+    expect(tags).toEqual(['latest', '1.25', undefined]);
+  });
 });

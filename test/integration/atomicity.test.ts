@@ -20,6 +20,8 @@ const RANDOM_KILLS = 5;
 const KILLS_AFTER_WRITES = [1, 301];
 const LOCK = 'digestpin.lock.json';
 const TEMP_MARKER = '.digestpin-tmp-';
+/** RUN_LOCK is held for the write phase; a SIGKILL cannot remove it, and the next run removes it as stale (issue 11 item 15). */
+const RUN_LOCK = `${LOCK}.lock`;
 
 const reg = registryFromContext('anonymous');
 const IMAGES = ['app/oci:v1', 'app/docker:v1', 'app/multi:v1', 'app/list:v1', 'library/nginx:1.25'].map((r) => `${reg.host}/${r}`);
@@ -117,7 +119,7 @@ function checkAfterKill(state: Map<string, Buffer>): { updated: number; temps: s
     expect(isOld || now!.equals(newState.get(rel)!), `${rel} is neither its old nor its new version`).toBe(true);
     if (!isOld) updated++;
   }
-  const others = [...state.keys()].filter((f) => !oldState.has(f) && !temps.includes(f));
+  const others = [...state.keys()].filter((f) => !oldState.has(f) && !temps.includes(f) && f !== RUN_LOCK);
   expect(others).toEqual([]);
   const lock = state.get(LOCK)!;
   if (lock.equals(oldState.get(LOCK)!)) return { updated, temps, lock: 'old' };
@@ -130,7 +132,7 @@ async function rerun(dir: string): Promise<void> {
   const done = await finish(spawnPin(dir));
   expect(done.code, done.stderr).toBe(0);
   const state = await readTree(dir);
-  expect([...state.keys()].filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
+  expect([...state.keys()].filter((f) => f.includes(TEMP_MARKER) || f === RUN_LOCK)).toEqual([]);
   for (const [rel, bytes] of newState) if (rel !== LOCK) expect(state.get(rel)!.equals(bytes), `${rel} not pinned`).toBe(true);
   expect(digestsOf(state.get(LOCK)!)).toEqual(newDigests);
 }

@@ -79,6 +79,32 @@ describe('lock file I/O', () => {
     await expect(readLock(file)).rejects.toSatisfy((e) => isPinError(e, 'LOCK_INVALID') && message.test((e as Error).message) && (e as Error).message.startsWith(file));
   });
 
+  // Issue 11 item 19: --frozen trusts the lock, so every field is validated on read.
+  const entry = (fields: Record<string, unknown>): string => JSON.stringify({ lockfileVersion: 1, images: { [KEY]: { digest: A, files: ['a.yaml'], firstSeen: 'T', ...fields } } });
+  it.each([
+    ['a fractional version', '{"lockfileVersion": 1.5, "images": {}}', /lockfileVersion 1.5 must be a positive integer/],
+    ['an unknown top-level field', '{"lockfileVersion": 1, "images": {}, "x": 1}', /"x" is not a lock field/],
+    ['a key with a digest', `{"lockfileVersion": 1, "images": {"x@${A}": {"digest": "${A}", "files": [], "firstSeen": "T"}}}`, /key must be "registry\/repo:tag"/],
+    ['a key with control characters', JSON.stringify({ lockfileVersion: 1, images: { 'x:1\u001b[31m': { digest: A, files: [], firstSeen: 'T' } } }), /key contains control characters/],
+    ['an upper-case digest', entry({ digest: `sha256:${'A'.repeat(64)}` }), /\.digest is not a valid digest/],
+    ['a path-like digest', entry({ digest: 'sha256:../../etc/passwd' }), /\.digest is not a valid digest/],
+    ['a platform with an escape', entry({ platforms: { 'linux/amd64\u001b': B } }), /platforms: .* is not an os\/arch\[\/variant\] platform/],
+    ['a bad platform digest', entry({ platforms: { 'linux/amd64': 'sha256:x' } }), /platforms\["linux\/amd64"\] is not a valid digest/],
+    ['a bad media type', entry({ mediaType: 'text/html; x=<script>' }), /mediaType is not a media type/],
+    ['a file with ..', entry({ files: ['../../etc/passwd'] }), /files\[0\] "..\/..\/etc\/passwd" must not contain ".."/],
+    ['an absolute file', entry({ files: ['/etc/passwd'] }), /files\[0\] .* must be relative/],
+    ['a file with a newline', entry({ files: ['a\n::error::x'] }), /files\[0\] contains control characters/],
+    ['a bad history digest', entry({ history: [{ digest: 'md5:1', firstSeen: 'T', replaced: 'T' }] }), /history\[0\]\.digest is not a valid digest/],
+    ['an unknown entry field', entry({ note: 'x' }), /\.note is not a lock field/],
+    ['deep nesting', `{"lockfileVersion": 1, "images": {}, "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /nested deeper than 16 levels/],
+  ])('rejects %s with LOCK_INVALID naming the entry', async (_what, text, message) => {
+    const file = path.join(await tempDir(), 'bad.json');
+    await fs.writeFile(file, text);
+    const error = await readLock(file).catch((e: unknown) => e);
+    expect(isPinError(error, 'LOCK_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+
   it('validateLock accepts the empty lock', () => {
     expect(validateLock(emptyLock(), 'x')).toEqual(emptyLock());
   });

@@ -5,7 +5,7 @@ import { DRIFT_FORMATS, renderDrift, type DriftFormat } from '../../drift/format
 import type { DriftReport } from '../../drift/types.js';
 import { applyDrift } from '../../drift/update-lock.js';
 import { PinError } from '../../errors.js';
-import { readLock, writeLock } from '../../lock/io.js';
+import { readLock, updateLock } from '../../lock/io.js';
 import { parsePlatformList } from '../../registry/require-platforms.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
@@ -54,7 +54,7 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   const fileBase = path.relative(io.cwd, path.dirname(lockFile)).split(path.sep).join('/') || '.';
   io.stdout.write(renderDrift(report, format, { lockFile: path.relative(io.cwd, lockFile) || lockFile, fileBase }));
   if (opts.updateLock && report.moved.length > 0) {
-    await writeLock(lockFile, applyDrift(lock, report, (io.now?.() ?? new Date()).toISOString()));
+    await updateLock(lockFile, (fresh) => applyDrift(fresh, report, (io.now?.() ?? new Date()).toISOString()));
     writeLine(io.stderr, `digestpin: recorded ${report.moved.length} moved tag(s) in ${opts.lock}`);
   }
   return driftExitCode(report, failOn, opts, io);

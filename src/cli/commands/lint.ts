@@ -2,6 +2,7 @@ import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
 import { scanPaths } from '../../pipeline/scan.js';
+import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { reportUnreadable } from './list.js';
@@ -33,9 +34,12 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
+  // A symlink out of the tree may hold images kubectl applies: never pass over it silently.
+  const outside = scanned.filter((f) => f.ignored === SYMLINK_OUTSIDE);
+  for (const f of outside) io.stderr.write(`ignored ${f.display}: ${f.ignored}\n`);
   // An unreadable file was not checked: never a green lint (exit 2), but every other file is linted.
   if (reportUnreadable(scanned, io) > 0) return ExitCode.error;
-  return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;
+  return hasErrors(findings) || outside.length > 0 ? ExitCode.changes : ExitCode.ok;
 }
 
 function compilePattern(pattern: string): RegExp {

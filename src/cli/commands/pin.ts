@@ -1,14 +1,14 @@
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
-import { writeFileAtomic } from '../../fs/atomic.js';
-import { readLock, writeLock, serializeLock } from '../../lock/io.js';
-import { emptyLock, type LockFile } from '../../lock/schema.js';
+import { readLock } from '../../lock/io.js';
+import { emptyLock } from '../../lock/schema.js';
 import { LockResolver } from '../../lock/resolver.js';
-import { planPinRun, type PinRun } from '../../pipeline/pin.js';
+import type { PinRun } from '../../pipeline/pin.js';
+import { pinTree, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { scanText } from '../../pipeline/scan.js';
+import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
@@ -48,7 +48,7 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
   const context = opts.frozen ? undefined : await (await import('../context.js')).createRegistryContext(opts, config, io);
   const resolver = context ? context.client : new LockResolver(previous, lockFile!);
   try {
-    const run = await planPinRun({
+    const report = await pinTree({
       paths,
       cwd: io.cwd,
       include: [...config.include, ...opts.include],
@@ -63,65 +63,57 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       keepGoing: opts.keepGoing,
       mode: 'pin',
       lock: previous,
+      lockFile: stdinMode ? undefined : lockFile,
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
+      write: !stdinMode && !opts.check && !opts.diff,
       now: (io.now?.() ?? new Date()).toISOString(),
       // Finders choose by file name: stdin is scanned under --stdin-filename (default stdin.yaml).
       scanned: stdinMode ? [scanText('-', opts.stdinFilename, await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
     });
-    return await finishRun(run, { opts, io, stdinMode, lockFile, previous, verb: 'pinned', preview: 'would pin' });
+    return printRun(report, { opts, io, stdinMode, lockFile, verb: 'pinned', preview: 'would pin' });
   } finally {
     await context?.close();
   }
 }
 
-/** FinishContext is what finishRun needs to report and write a planned run. */
-export interface FinishContext {
+/** PrintContext is what printRun needs to report a run. */
+export interface PrintContext {
   opts: Pick<PinCliOptions, 'check' | 'diff' | 'json' | 'keepGoing'>;
   io: CliIO;
   stdinMode: boolean;
   lockFile?: string;
-  previous: LockFile;
   /** verb and preview word the text output (`pinned` / `would pin`). */
   verb: string;
   preview: string;
 }
 
-/**
- * finishRun reports a planned run and, unless checking or diffing, writes it:
- * every file atomically, then the lock. With failures and no --keep-going
- * nothing is written.
- */
-export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number> {
+/** printRun prints what pinTree decided and did, and returns the exit code. */
+export function printRun(report: PinTreeReport, ctx: PrintContext): number {
   const { opts, io } = ctx;
-  const unreadable = run.scanned.filter((f) => f.error !== undefined);
-  const failed = run.failures.length > 0 || unreadable.length > 0;
-  if (failed) printFailures(io.stderr, run.failures, run.scanned);
+  // Unreadable files reach here only with --keep-going (otherwise pinTree throws them together).
+  const unreadable = report.scanned.filter((f) => f.error !== undefined);
+  const failed = report.failures.length > 0 || unreadable.length > 0;
+  if (failed) printFailures(io.stderr, report.failures, report.scanned);
   for (const f of unreadable) writeLine(io.stderr, `error: ${f.error} [YAML_SYNTAX]`);
-  const lockChanged = ctx.lockFile !== undefined && !ctx.stdinMode && serializeLock(run.lock) !== serializeLock(ctx.previous);
-  if (ctx.stdinMode) return finishStdin(run, io, failed);
+  if (ctx.stdinMode) return finishStdin(report, io, failed);
+  for (const notice of report.notices) writeLine(io.stderr, `digestpin: ${notice}`);
   if (failed && !opts.keepGoing) {
-    writeLine(io.stderr, `digestpin: ${run.failures.length} reference(s) failed to resolve; nothing was written (use --keep-going to write the files that resolved)`);
-    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged: false }), null, 2));
+    writeLine(io.stderr, `digestpin: ${report.failures.length} reference(s) failed to resolve; nothing was written (use --keep-going to write the files that resolved)`);
+    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: false, lockChanged: false }), null, 2));
     return ExitCode.error;
   }
-  if (opts.check || opts.diff) {
-    if (opts.diff) for (const change of run.changes) io.stdout.write(unifiedDiff(change));
-    else if (!opts.json) reportChanges(run, io, ctx.preview);
-    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged }), null, 2));
+  if (!report.written) {
+    if (opts.diff) for (const change of report.changes) io.stdout.write(unifiedDiff(change));
+    else if (!opts.json) reportChanges(report, io, ctx.preview);
+    if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: false, lockChanged: report.lockChanged }), null, 2));
     if (failed) return ExitCode.error;
-    return run.changes.length > 0 || lockChanged ? ExitCode.changes : ExitCode.ok;
+    // A symlink out of the tree was not checked: --check must not pass over it.
+    const unchecked = report.scanned.some((f) => f.ignored === SYMLINK_OUTSIDE);
+    return report.changes.length > 0 || report.lockChanged || unchecked ? ExitCode.changes : ExitCode.ok;
   }
-  await writeChanges(run.changes);
-  const lockWritten = ctx.lockFile ? await writeLock(ctx.lockFile, run.lock) : false;
-  if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: true, lockChanged: lockWritten }), null, 2));
-  else reportChanges(run, io, ctx.verb, lockWritten ? ctx.lockFile : undefined);
+  if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: true, lockChanged: report.lockChanged }), null, 2));
+  else reportChanges(report, io, ctx.verb, report.lockChanged ? ctx.lockFile : undefined);
   return failed ? ExitCode.error : ExitCode.ok;
-}
-
-/** writeChanges writes every changed file atomically, 16 at a time; the lock is written after all of them. */
-export async function writeChanges(changes: PinRun['changes']): Promise<void> {
-  const limit = pLimit(16);
-  await Promise.all(changes.map((change) => limit(() => writeFileAtomic(change.file, change.after))));
 }
 
 function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {

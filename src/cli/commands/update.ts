@@ -2,9 +2,10 @@ import path from 'node:path';
 import { finderOptionsFor, loadConfig, type DigestpinConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import type { Occurrence } from '../../finders/types.js';
-import { readLock, writeLock } from '../../lock/io.js';
+import { readLock } from '../../lock/io.js';
 import { emptyLock } from '../../lock/schema.js';
-import { planPinRun, type PinRunOptions } from '../../pipeline/pin.js';
+import type { PinRun } from '../../pipeline/pin.js';
+import { pinTree, type PinTreeOptions, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { globFilter } from '../../pipeline/glob-filter.js';
 import { lockKey } from '../../pipeline/resolve.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
@@ -20,7 +21,7 @@ import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import type { RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
-import { finishRun, writeChanges } from './pin.js';
+import { printRun } from './pin.js';
 
 /** UpdateCliOptions are `digestpin update`'s flags. */
 export interface UpdateCliOptions extends RegistryCliOptions {
@@ -69,10 +70,11 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
     const policyFor = policyResolver(config.updates, opts.versions);
     const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context, policyFor });
-    const run = await planPinRun(base);
+    const write = !opts.pr && !opts.check && !opts.diff;
+    const run = await pinTree({ ...base, write });
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
-      return await finishRun(run, { opts, io, stdinMode: false, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
+      return printRun(run, { opts, io, stdinMode: false, lockFile, verb: 'updated', preview: 'would update' });
     }
     base.versions = frozenVersions(run);
     if (run.failures.length > 0 && !opts.keepGoing) {
@@ -95,7 +97,7 @@ interface RunInputs {
   policyFor: (ref: ImageReference) => ImagePolicy;
 }
 
-async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context, policyFor }: RunInputs): Promise<PinRunOptions> {
+async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context, policyFor }: RunInputs): Promise<PinTreeOptions> {
   const byName = globFilter(opts.include, opts.exclude);
   const select = (o: Occurrence): boolean => byName(lockKey(o.ref!)) && !policyFor(o.ref!).ignore;
   return {
@@ -111,6 +113,7 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config,
     mode: 'update',
     select,
     lock: lockFile ? await readLock(lockFile) : emptyLock(),
+    lockFile,
     lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
     now: (io.now?.() ?? new Date()).toISOString(),
     beforeResolve: opts.pullSecretsFromTree ? (scanned) => context.usePullSecretsFromTree(scanned) : undefined,
@@ -123,7 +126,7 @@ async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config,
  * frozenVersions replays the first pass's version moves on the PR branch (by reference
  * and old tag), so both passes write the same tags without listing tags again.
  */
-function frozenVersions(run: Awaited<ReturnType<typeof planPinRun>>): NonNullable<PinRunOptions['versions']> {
+function frozenVersions(run: PinRun): NonNullable<PinTreeOptions['versions']> {
   const moves = new Map<string, ReturnType<typeof run.bumps.get>>();
   for (const [o, bump] of run.bumps) moves.set(lockKey(o.ref!), bump);
   return async (occurrences) => {
@@ -141,14 +144,14 @@ interface PrContext {
   opts: UpdateCliOptions;
   io: CliIO;
   lockFile?: string;
-  base: PinRunOptions;
+  base: PinTreeOptions;
   recording: RecordingResolver;
   context: RegistryContext;
   policyFor: (ref: ImageReference) => ImagePolicy;
   config: DigestpinConfig;
 }
 
-async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrContext): Promise<number> {
+async function pullRequest(run: PinTreeReport, ctx: PrContext): Promise<number> {
   const { opts, io, config } = ctx;
   const git = new Git({ cwd: io.cwd, env: io.env as NodeJS.ProcessEnv });
   // --show-cdup keeps the cwd's own spelling (--show-toplevel resolves symlinks, which would
@@ -193,13 +196,10 @@ async function pullRequest(run: Awaited<ReturnType<typeof planPinRun>>, ctx: PrC
   return ExitCode.ok;
 }
 
-/** rewriteOnBranch re-plans on the PR branch's files with the digests (and tag moves) seen before, then writes the group's files and the lock. */
+/** rewriteOnBranch re-plans on the PR branch's files (and its lock) with the digests and tag moves seen before, then writes the group's files and the lock. */
 async function rewriteOnBranch(ctx: PrContext, inGroup: (o: Occurrence) => boolean): Promise<void> {
-  const lock = ctx.lockFile ? await readLock(ctx.lockFile) : emptyLock();
   const select = (o: Occurrence): boolean => (ctx.base.select?.(o) ?? true) && inGroup(o);
-  const run = await planPinRun({ ...ctx.base, lock, select, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined });
-  await writeChanges(run.changes);
-  if (ctx.lockFile) await writeLock(ctx.lockFile, run.lock);
+  await pinTree({ ...ctx.base, lock: undefined, select, resolver: new MapResolver(ctx.recording.seen), beforeResolve: undefined, write: true, keepGoing: true });
 }
 
 /** parseAuthor parses `Name <email>`. */

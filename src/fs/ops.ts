@@ -1,0 +1,37 @@
+import { promises as fs } from 'node:fs';
+
+/**
+ * fsOps are the file-system calls the write phase makes. Tests replace single members to
+ * inject faults that cannot be produced for real on loopback (ENOSPC, EIO); production code
+ * never changes them.
+ */
+export const fsOps = {
+  open: (file: string, flags: string, mode?: number) => fs.open(file, flags, mode),
+  write: (handle: fs.FileHandle, content: string | Uint8Array) => handle.writeFile(content),
+  sync: (handle: fs.FileHandle) => handle.sync(),
+  rename: (from: string, to: string) => fs.rename(from, to),
+  rm: (file: string) => fs.rm(file, { force: true }),
+  readFile: (file: string) => fs.readFile(file),
+  stat: (file: string) => fs.stat(file),
+};
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a parent is not a directory',
+  EISDIR: 'is a directory',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  EEXIST: 'already exists',
+};
+
+/** errnoText turns a Node file-system error into `reason (CODE)` without the temp file's path. */
+export function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code && ERRNO_TEXT[code]) return `${ERRNO_TEXT[code]} (${code})`;
+  return code ?? (error as Error)?.message ?? String(error);
+}

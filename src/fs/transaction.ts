@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { PinError } from '../errors.js';
+import { TEMP_MARKER } from './atomic.js';
+import { errnoText, fsOps } from './ops.js';
+
+/** PlannedWrite is one file a run wants to replace. */
+export interface PlannedWrite {
+  /** target is the path written (a symlink's resolved target, never the link itself). */
+  target: string;
+  /** display names the file in messages (relative to the cwd). */
+  display: string;
+  /** content is the new text; a function is called once, while its temp file is written, so texts are not all held at once. */
+  content: string | (() => string);
+  /**
+   * expected is the text the run read from `target`: the file must still hold exactly
+   * that when it is replaced, else FILE_CHANGED. `undefined` skips the check.
+   */
+  expected?: string;
+}
+
+/** PreparedWrite is a PlannedWrite whose complete, fsynced temp file sits beside its target. */
+export interface PreparedWrite extends Omit<PlannedWrite, 'content'> {
+  temp: string;
+}
+
+/** PREPARE_CONCURRENCY bounds temp files being written and fsynced at once. */
+const PREPARE_CONCURRENCY = 16;
+
+/**
+ * prepareWrites writes every temp file (content, original mode, fsync) before anything is
+ * renamed. On any failure every temp file made so far is removed and an `IO` error names
+ * the target, so the tree is left exactly as it was.
+ */
+export async function prepareWrites(writes: PlannedWrite[]): Promise<PreparedWrite[]> {
+  const limit = pLimit(PREPARE_CONCURRENCY);
+  let failed = false;
+  // After the first failure no new temp file is started; the ones in flight finish and are removed.
+  const outcomes = await Promise.allSettled(writes.map((w) => limit(() => (failed ? Promise.reject(SKIPPED) : prepareOne(w).catch((e: unknown) => ((failed = true), Promise.reject(e)))))));
+  const prepared = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const firstError = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && o.reason !== SKIPPED);
+  if (firstError) {
+    await abortWrites(prepared);
+    throw firstError.reason;
+  }
+  return prepared;
+}
+
+const SKIPPED = Symbol('skipped after an earlier failure');
+
+async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
+  const temp = path.join(path.dirname(write.target), `.${path.basename(write.target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const mode = await fsOps.stat(write.target).then((s) => s.mode & 0o7777, () => undefined);
+  let handle;
+  try {
+    handle = await fsOps.open(temp, 'wx', mode ?? 0o644);
+  } catch (error) {
+    throw ioError(write, error);
+  }
+  try {
+    await fsOps.write(handle, typeof write.content === 'function' ? write.content() : write.content);
+    if (mode !== undefined) await handle.chmod(mode);
+    await fsOps.sync(handle);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fsOps.rm(temp).catch(() => undefined);
+    throw ioError(write, error);
+  }
+  await handle.close();
+  return { target: write.target, display: write.display, expected: write.expected, temp };
+}
+
+/**
+ * commitWrites checks that every target still holds the bytes the run read (FILE_CHANGED
+ * naming each file that moved, and nothing renamed), then renames the temp files over their
+ * targets in order. The caller puts the lock last.
+ */
+export async function commitWrites(prepared: PreparedWrite[]): Promise<void> {
+  const changed: string[] = [];
+  for (const write of prepared) if (!(await stillHolds(write))) changed.push(write.display);
+  if (changed.length > 0) {
+    await abortWrites(prepared);
+    throw new PinError('FILE_CHANGED', `${changed.join(', ')}: changed on disk while digestpin ran; nothing was written (run again)`);
+  }
+  for (let i = 0; i < prepared.length; i++) {
+    const write = prepared[i]!;
+    try {
+      await fsOps.rename(write.temp, write.target);
+    } catch (error) {
+      await abortWrites(prepared.slice(i));
+      throw ioError(write, error, i);
+    }
+  }
+}
+
+async function stillHolds(write: PreparedWrite): Promise<boolean> {
+  if (write.expected === undefined) return true;
+  const now = await fsOps.readFile(write.target).catch(() => undefined);
+  return now !== undefined && now.equals(Buffer.from(write.expected, 'utf8'));
+}
+
+/** abortWrites removes prepared temp files (best effort); the targets are untouched. */
+export async function abortWrites(prepared: PreparedWrite[]): Promise<void> {
+  await Promise.all(prepared.map((w) => fsOps.rm(w.temp).catch(() => undefined)));
+}
+
+function ioError(write: Pick<PlannedWrite, 'display'>, error: unknown, committed?: number): PinError {
+  const partial = committed ? ` (${committed} file(s) were already replaced)` : '';
+  return new PinError('IO', `${write.display}: cannot write: ${errnoText(error)}${partial}`, { cause: error });
+}
