@@ -27,6 +27,9 @@ function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
   });
 }
 
+/** STDIN_FILENAME_HELP documents --stdin-filename for every command that reads "-". */
+const STDIN_FILENAME_HELP = 'with "-": the file name stdin is treated as (picks the finder: Dockerfile, values.yaml, …)';
+
 function addScanOptions(cmd: Command): Command {
   return cmd
     .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
@@ -50,7 +53,7 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .addOption(new Option('--set-pull-policy <policy>', 'make imagePullPolicy explicit on digest-pinned pod containers').choices(['IfNotPresent', 'Always', 'Never']))
     .option('--require-platforms <list>', 'fail references whose image is not an index with all of these, e.g. linux/amd64,linux/arm64')
-    .option('--stdin-filename <name>', 'with "-": the file name stdin is treated as (picks the finder: Dockerfile, values.yaml, …)', 'stdin.yaml');
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml');
   addRegistryOptions(addScanOptions(cmd)).action(async (paths: string[], opts) => {
     const { runPin } = await import('./commands/pin.js');
     setExit(await runPin(paths, opts, io));
@@ -61,8 +64,9 @@ function registerList(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('list')
     .description('list every image reference found, with its status (no network)')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .addOption(new Option('--json', 'print a JSON array of occurrences'))
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
   addScanOptions(cmd).action(async (paths: string[], opts) => {
     const { runList } = await import('./commands/list.js');
@@ -92,8 +96,9 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('update')
     .description('re-resolve the tags of pinned references (name:tag@sha256) and rewrite those whose digest moved')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin and writes stdout)', ['.'])
     .option('--check', 'write nothing; exit 1 if a digest moved')
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--diff', 'print a unified diff to stdout; write nothing')
     .option('--json', 'print a machine-readable report')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
@@ -125,8 +130,9 @@ function registerLint(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('lint')
     .description('check image references against pull-policy and mutable-tag rules (no network); exit 1 on errors')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .option('--format <format>', 'text | json | sarif | github', 'text')
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--mutable-tags <regex>', 'also treat tags matching this pattern as mutable, e.g. "^v?\\d+$" (repeatable)', collect, [])
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
   addScanOptions(cmd).action(async (paths: string[], opts) => {

@@ -1,8 +1,8 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
-import { scanPaths } from '../../pipeline/scan.js';
 import { VERSION } from '../../version.js';
+import { scanInputs } from '../stdin.js';
 import { ExitCode, type CliIO } from '../io.js';
 
 /** LintCliOptions are `digestpin lint`'s flags. */
@@ -13,6 +13,8 @@ export interface LintCliOptions {
   config?: string;
   include: string[];
   exclude: string[];
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** runLint implements `digestpin lint`: pull-policy and mutable-tag advice, no network; exit 1 on errors. */
@@ -22,11 +24,12 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
   }
   const mutableTags = opts.mutableTags.map(compilePattern);
   const config = await loadConfig(io.cwd, opts.config);
-  const scanned = await scanPaths(paths, {
+  const scanned = await scanInputs(paths, io, {
     cwd: io.cwd,
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
+    stdinFilename: opts.stdinFilename,
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
   io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));

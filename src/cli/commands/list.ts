@@ -1,5 +1,5 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
-import { scanPaths } from '../../pipeline/scan.js';
+import { scanInputs } from '../stdin.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { location, occurrenceJson } from '../output.js';
 
@@ -10,16 +10,19 @@ export interface ListCliOptions {
   config?: string;
   include: string[];
   exclude: string[];
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** runList implements `digestpin list`: every occurrence with its status, no network. */
 export async function runList(paths: string[], opts: ListCliOptions, io: CliIO): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config);
-  const scanned = await scanPaths(paths, {
+  const scanned = await scanInputs(paths, io, {
     cwd: io.cwd,
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
+    stdinFilename: opts.stdinFilename,
   });
   const occurrences = scanned.flatMap((f) => f.occurrences);
   if (opts.json) {

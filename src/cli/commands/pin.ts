@@ -8,8 +8,8 @@ import { emptyLock, type LockFile } from '../../lock/schema.js';
 import { LockResolver } from '../../lock/resolver.js';
 import { planPinRun, type PinRun } from '../../pipeline/pin.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
-import { scanText } from '../../pipeline/scan.js';
-import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
+import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
 import type { RegistryCliOptions } from '../options.js';
 import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
@@ -36,8 +36,7 @@ export interface PinCliOptions extends RegistryCliOptions {
 export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): Promise<number> {
   if (opts.check && opts.diff) throw new PinError('USAGE', '--check and --diff cannot be combined');
   if (opts.frozen && opts.lock === false) throw new PinError('USAGE', '--frozen needs a lock file (remove --no-lock)');
-  const stdinMode = paths.length === 1 && paths[0] === '-';
-  if (!stdinMode && paths.includes('-')) throw new PinError('USAGE', '"-" (stdin) cannot be combined with other paths');
+  const stdin = stdinMode(paths);
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const previous = lockFile ? await readLock(lockFile, { required: opts.frozen }) : emptyLock();
@@ -63,9 +62,9 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
       now: (io.now?.() ?? new Date()).toISOString(),
       // Finders choose by file name: stdin is scanned under --stdin-filename (default stdin.yaml).
-      scanned: stdinMode ? [scanText('-', opts.stdinFilename, await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
+      scanned: stdin ? [await scanStdin(io, opts.stdinFilename, finderOptionsFor(config, opts))] : undefined,
     });
-    return await finishRun(run, { opts, io, stdinMode, lockFile, previous, verb: 'pinned', preview: 'would pin' });
+    return await finishRun(run, { opts, io, stdinMode: stdin, lockFile, previous, verb: 'pinned', preview: 'would pin' });
   } finally {
     await context?.close();
   }
@@ -93,7 +92,7 @@ export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number
   const failed = run.failures.length > 0;
   if (failed) printFailures(io.stderr, run.failures, run.scanned);
   const lockChanged = ctx.lockFile !== undefined && !ctx.stdinMode && serializeLock(run.lock) !== serializeLock(ctx.previous);
-  if (ctx.stdinMode) return finishStdin(run, io, failed);
+  if (ctx.stdinMode) return finishStdin(run, io, { ...opts, preview: ctx.preview, report: (r) => pinJson(r, { written: false, lockChanged: false }) });
   if (failed && !opts.keepGoing) {
     writeLine(io.stderr, `digestpin: ${run.failures.length} reference(s) failed to resolve; nothing was written (use --keep-going to write the files that resolved)`);
     if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(run, { written: false, lockChanged: false }), null, 2));
@@ -117,13 +116,6 @@ export async function finishRun(run: PinRun, ctx: FinishContext): Promise<number
 export async function writeChanges(changes: PinRun['changes']): Promise<void> {
   const limit = pLimit(16);
   await Promise.all(changes.map((change) => limit(() => writeFileAtomic(change.file, change.after))));
-}
-
-function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {
-  if (failed) return ExitCode.error;
-  const scanned = run.scanned[0]!;
-  io.stdout.write(run.changes[0]?.after ?? scanned.text);
-  return ExitCode.ok;
 }
 
 function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {

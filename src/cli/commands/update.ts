@@ -13,6 +13,7 @@ import { digestOnlyReferences, explainUpdates, imageUpdates } from '../../update
 import { MapResolver, RecordingResolver } from '../../update/map-resolver.js';
 import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { DEFAULT_STDIN_FILENAME, scanStdin, stdinMode } from '../stdin.js';
 import type { RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
 import { finishRun, writeChanges } from './pin.js';
@@ -40,6 +41,8 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   draft?: boolean;
   dryRun?: boolean;
   requirePlatforms?: string;
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** DEFAULT_AUTHOR signs the bot's commits when --author is not given. */
@@ -52,6 +55,8 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   if (!opts.pr && (opts.dryRun || opts.label.length || opts.reviewer.length || opts.draft)) {
     throw new PinError('USAGE', '--dry-run, --label, --reviewer and --draft only apply with --pr');
   }
+  const stdin = stdinMode(paths);
+  if (stdin && opts.pr) throw new PinError('USAGE', '--pr cannot read stdin ("-"): it commits files in a git checkout');
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const context = await createRegistryContext(opts, config, io);
@@ -59,10 +64,11 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
     const platforms = opts.requirePlatforms ? parsePlatformList(opts.requirePlatforms) : undefined;
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
     const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context });
+    if (stdin) base.scanned = [await scanStdin(io, opts.stdinFilename ?? DEFAULT_STDIN_FILENAME, base.finderOptions ?? {})];
     const run = await planPinRun(base);
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
-      return await finishRun(run, { opts, io, stdinMode: false, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
+      return await finishRun(run, { opts, io, stdinMode: stdin, lockFile, previous: base.lock, verb: 'updated', preview: 'would update' });
     }
     if (run.failures.length > 0 && !opts.keepGoing) {
       printFailures(io.stderr, run.failures, run.scanned);
