@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
+import { completionScript, SHELLS, type Shell } from './completion.js';
 import type { CliIO } from './io.js';
 import { addRegistryOptions, collect } from './options.js';
 
@@ -12,6 +13,17 @@ export function registerCommands(program: Command, io: CliIO, setExit: SetExit):
   registerDrift(program, io, setExit);
   registerUpdate(program, io, setExit);
   registerLint(program, io, setExit);
+  registerCompletion(program, io);
+}
+
+function registerCompletion(program: Command, io: CliIO): void {
+  program
+    .command('completion')
+    .description('print a shell completion script, generated from these command definitions')
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(SHELLS))
+    .action((shell: Shell) => {
+      io.stdout.write(completionScript(program, shell));
+    });
 }
 
 function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
