@@ -5,7 +5,7 @@ export { parseReference, isTemplated, pinnedText, withDigest, ReferenceError } f
 export type { ImageReference } from './reference/types.js';
 export { RegistryClient, RegistryError, parseMirror, type RegistryClientOptions } from './registry/index.js';
 export type { PlatformDigest, ResolvedImage, Resolver } from './registry/types.js';
-export { defaultKeychain, anonymousKeychain, chainKeychains, secretsKeychain, parsePullSecrets } from './auth/index.js';
+export { defaultKeychain, anonymousKeychain, chainKeychains, secretsKeychain, parsePullSecrets, nodeReadFile } from './auth/index.js';
 export type { AuthTarget, Credential, Keychain } from './auth/types.js';
 export { planPinRun, type PinRun, type PinRunOptions } from './pipeline/pin.js';
 export { scanText, scanFiles, type ScannedFile } from './pipeline/scan.js';
