@@ -75,3 +75,21 @@ export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }
     if (done === total) stream.write('\r\x1b[K');
   };
 }
+
+/**
+ * emptyRunNote explains a run that scanned files but found no reference to pin (e.g. only
+ * Helm templates), or undefined when there was something to pin.
+ */
+export function emptyRunNote(scanned: ScannedFile[]): string | undefined {
+  const occurrences = scanned.flatMap((f) => f.occurrences);
+  if (occurrences.some((o) => o.status !== 'skipped')) return undefined;
+  const files = `${scanned.length} scanned file(s)`;
+  if (occurrences.length === 0) {
+    const ignored = scanned.filter((f) => f.ignored).length;
+    return `no image reference to pin in ${files}; none of them holds an image reference digestpin recognises${ignored ? ` (${ignored} ignored, see above)` : ''}`;
+  }
+  const reasons = new Map<string, number>();
+  for (const o of occurrences) reasons.set(o.skipReason ?? 'unknown', (reasons.get(o.skipReason ?? 'unknown') ?? 0) + 1);
+  const why = [...reasons].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+  return `no image reference to pin in ${files}: ${occurrences.length} skipped (${why}); skipped references are never pinned (see "digestpin list")`;
+}

@@ -11,7 +11,7 @@ import { parsePlatformList, RequirePlatformsResolver } from '../../registry/requ
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
 import type { RegistryCliOptions } from '../options.js';
-import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
@@ -127,6 +127,8 @@ function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string):
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
   for (const note of run.notes) writeLine(io.stderr, `note: ${note}`);
   for (const f of run.scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
+  const empty = emptyRunNote(run.scanned);
+  if (empty) writeLine(io.stderr, `digestpin: ${empty}`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
   writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
 }
