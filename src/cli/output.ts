@@ -19,15 +19,30 @@ export function unifiedDiff(change: FileChange): string {
     .join('\n');
 }
 
-/** printFailures reports each unresolved reference with where it is used (up to three places). */
+/**
+ * printFailures reports each unresolved reference as `digestpin: <ref> (<where>): <message> [CODE]`
+ * (up to three places). Failures with the very same message and code (a registry-wide failure
+ * such as the /v2/ ping, DNS or TLS, whose message names the registry) are one line listing
+ * every reference they affected.
+ */
 export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], scanned: ScannedFile[]): void {
   const usedAt = new Map<string, string[]>();
   for (const o of scanned.flatMap((f) => f.occurrences)) {
     if (o.ref) usedAt.set(lockKey(o.ref), [...(usedAt.get(lockKey(o.ref)) ?? []), location(o)]);
   }
-  for (const f of failures) {
+  const named = (f: ResolveFailure): string => {
     const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
-    writeLine(stream, `error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`);
+    return `${f.ref.original}${where ? ` (${where})` : ''}`;
+  };
+  const groups = new Map<string, ResolveFailure[]>();
+  for (const f of failures) groups.set(`${f.code}\n${f.message}`, [...(groups.get(`${f.code}\n${f.message}`) ?? []), f]);
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    if (group.length === 1) {
+      writeLine(stream, `digestpin: ${named(first)}: ${first.message} [${first.code}]`);
+    } else {
+      writeLine(stream, `digestpin: ${first.message}; affects ${group.length} reference(s): ${group.map(named).join(', ')} [${first.code}]`);
+    }
   }
 }
 

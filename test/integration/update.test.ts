@@ -225,7 +225,7 @@ describe('digestpin update against the anonymous registry', () => {
     await writeTree(dir, { 'deploy/gone.yaml': `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ${gone}\n` });
     const strict = await update(dir);
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain(`error: ${reg.host}/${prefix}/gone:v1 (deploy/gone.yaml:5:14): `);
+    expect(strict.stderr).toContain(`digestpin: ${reg.host}/${prefix}/gone:v1 (deploy/gone.yaml:5:14): `);
     expect(strict.stderr).toMatch(/answered 404 \(MANIFEST_UNKNOWN/);
     expect(strict.stderr).toContain('nothing was written');
     for (const file of [...FILES, 'digestpin.lock.json']) expect(await read(dir, file)).toBe(pinned[file]);

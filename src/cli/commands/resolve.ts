@@ -34,11 +34,11 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   } finally {
     await context.close();
   }
-  for (const o of outcomes) if (o.error) writeLine(io.stderr, `error: ${o.input}: ${o.error}`);
+  for (const o of outcomes) if (o.error) writeLine(io.stderr, `digestpin: ${o.input}: ${o.error}`);
   const ok = outcomes.filter((o) => o.result);
   const platformErrors = opts.platform ? ok.filter((o) => !platformDigest(o.result!, opts.platform!)) : [];
   for (const o of platformErrors) {
-    writeLine(io.stderr, `error: ${o.input}: no ${opts.platform} manifest (${o.result!.platforms ? `has ${o.result!.platforms.map((p) => p.platform).join(', ')}` : 'single-platform image'})`);
+    writeLine(io.stderr, `digestpin: ${o.input}: no ${opts.platform} manifest (${o.result!.platforms ? `has ${o.result!.platforms.map((p) => p.platform).join(', ')}` : 'single-platform image'}) [PLATFORM_MISSING]`);
   }
   if (opts.json) writeLine(io.stdout, JSON.stringify(ok.map((o) => resolveJson(o, opts.platform)), null, 2));
   else for (const o of ok) printText(o, io, opts.platform);
@@ -50,7 +50,7 @@ async function resolveOne(input: string, resolver: { resolve(ref: ImageReference
     const ref = parseReference(input);
     return { input, ref, result: await resolver.resolve(ref) };
   } catch (error) {
-    return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : errorMessage(error) };
+    return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : `unexpected error: ${errorMessage(error)} [UNKNOWN]` };
   }
 }
 
