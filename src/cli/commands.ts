@@ -32,6 +32,7 @@ function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
     .description('print the digest each image reference points to now')
     .argument('<ref...>', 'image references, e.g. nginx:1.25 ghcr.io/org/app:v2')
     .option('--json', 'print a JSON array of {reference, canonical, digest, mediaType, platforms?}')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--platform <os/arch[/variant]>', "also print that platform's manifest digest (multi-arch images)");
   addRegistryOptions(cmd).action(async (refs: string[], opts) => {
     const { runResolve } = await import('./commands/resolve.js');
@@ -58,6 +59,7 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--diff', 'print a unified diff to stdout; write nothing')
     .option('--frozen', 'resolve only from the lock file, with no network requests')
     .option('--json', 'print a machine-readable report')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--no-lock', 'do not read or write a lock file')
     .option('--digest-only', 'write name@sha256:… (drop the tag) instead of name:tag@sha256:…')
@@ -78,6 +80,7 @@ function registerList(program: Command, io: CliIO, setExit: SetExit): void {
     .description('list every image reference found, with its status (no network)')
     .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .addOption(new Option('--json', 'print a JSON array of occurrences'))
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
   addScanOptions(cmd).action(async (paths: string[], opts) => {
@@ -92,11 +95,14 @@ function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
     .description('re-resolve every tag in the lock (HEAD requests) and report tags whose digest moved')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--format <format>', 'text | json | markdown | sarif | github', 'text')
+    .option('--json', 'same as --format json')
     .option('--fail-on <classes>', 'exit 1 when any of these occur: moved,vanished,error (or "none")', 'moved,vanished')
     .option('--update-lock', 'record the new digests of moved tags in the lock (old digests kept in history)')
     .option('--no-explain', 'do not fetch manifests/configs to explain why a tag moved')
-    .option('--include <glob>', 'only check lock entries whose name matches (e.g. "ghcr.io/org/**"; repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip lock entries whose name matches (repeatable)', collect, [])
+    .option('--include <glob>', "only check lock entries used in files matching this glob (the lock's files[], relative to its directory; repeatable)", collect, [])
+    .option('--exclude <glob>', 'skip lock entries whose files all match this glob (repeatable)', collect, [])
+    .option('--image <glob>', 'only check images whose registry/repo:tag matches, e.g. "ghcr.io/org/**" (repeatable)', collect, [])
+    .option('--exclude-image <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--require-platforms <list>', 'report tags whose image is not an index with all of these platforms as errors');
   addRegistryOptions(cmd).action(async (opts) => {
     const { runDrift } = await import('./commands/drift.js');
@@ -113,13 +119,16 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--diff', 'print a unified diff to stdout; write nothing')
     .option('--json', 'print a machine-readable report')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--no-lock', 'do not read or write a lock file')
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references')
-    .option('--include <glob>', 'only images whose registry/repo:tag matches (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
+    .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--image <glob>', 'only images whose registry/repo:tag matches, e.g. "ghcr.io/org/**" (repeatable)', collect, [])
+    .option('--exclude-image <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--pr', 'commit to a branch, push it and open or update one pull/merge request')
     .option('--branch <name>', 'bot branch (with --pr)', 'digestpin/update-digests')
     .option('--base <branch>', "target branch (with --pr; default: the remote's default branch)")
@@ -144,6 +153,7 @@ function registerLint(program: Command, io: CliIO, setExit: SetExit): void {
     .description('check image references against pull-policy and mutable-tag rules (no network); exit 1 on errors')
     .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .option('--format <format>', 'text | json | sarif | github', 'text')
+    .option('--json', 'same as --format json')
     .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--mutable-tags <regex>', 'also treat tags matching this pattern as mutable, e.g. "^v?\\d+$" (repeatable)', collect, [])
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');

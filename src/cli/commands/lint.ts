@@ -2,6 +2,7 @@ import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
 import { VERSION } from '../../version.js';
+import { reportFormat } from '../options.js';
 import { scanInputs } from '../stdin.js';
 import { ExitCode, type CliIO } from '../io.js';
 
@@ -9,6 +10,7 @@ import { ExitCode, type CliIO } from '../io.js';
 export interface LintCliOptions {
   dockerfileCopyFrom?: boolean;
   format: string;
+  json?: boolean;
   mutableTags: string[];
   config?: string;
   include: string[];
@@ -19,9 +21,7 @@ export interface LintCliOptions {
 
 /** runLint implements `digestpin lint`: pull-policy and mutable-tag advice, no network; exit 1 on errors. */
 export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO): Promise<number> {
-  if (!(LINT_FORMATS as readonly string[]).includes(opts.format)) {
-    throw new PinError('USAGE', `--format "${opts.format}" is not one of ${LINT_FORMATS.join(', ')}`);
-  }
+  const format = reportFormat(opts, LINT_FORMATS) as LintFormat;
   const mutableTags = opts.mutableTags.map(compilePattern);
   const config = await loadConfig(io.cwd, opts.config);
   const scanned = await scanInputs(paths, io, {
@@ -32,7 +32,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO):
     stdinFilename: opts.stdinFilename,
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
-  io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
+  io.stdout.write(formatFindings(findings, format, { toolVersion: VERSION }));
   return hasErrors(findings) ? ExitCode.changes : ExitCode.ok;
 }
 

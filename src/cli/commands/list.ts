@@ -1,4 +1,5 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
+import { reportFormat, TEXT_OR_JSON } from '../options.js';
 import { scanInputs } from '../stdin.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { location, occurrenceJson } from '../output.js';
@@ -7,6 +8,7 @@ import { location, occurrenceJson } from '../output.js';
 export interface ListCliOptions {
   dockerfileCopyFrom?: boolean;
   json?: boolean;
+  format?: string;
   config?: string;
   include: string[];
   exclude: string[];
@@ -16,6 +18,7 @@ export interface ListCliOptions {
 
 /** runList implements `digestpin list`: every occurrence with its status, no network. */
 export async function runList(paths: string[], opts: ListCliOptions, io: CliIO): Promise<number> {
+  const json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   const config = await loadConfig(io.cwd, opts.config);
   const scanned = await scanInputs(paths, io, {
     cwd: io.cwd,
@@ -25,7 +28,7 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
     stdinFilename: opts.stdinFilename,
   });
   const occurrences = scanned.flatMap((f) => f.occurrences);
-  if (opts.json) {
+  if (json) {
     writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));
     return ExitCode.ok;
   }

@@ -10,7 +10,7 @@ import { planPinRun, type PinRun } from '../../pipeline/pin.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
-import type { RegistryCliOptions } from '../options.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
 
@@ -21,6 +21,7 @@ export interface PinCliOptions extends RegistryCliOptions {
   diff?: boolean;
   frozen?: boolean;
   json?: boolean;
+  format?: string;
   lock: string | false;
   digestOnly?: boolean;
   keepGoing?: boolean;
@@ -35,6 +36,7 @@ export interface PinCliOptions extends RegistryCliOptions {
 /** runPin implements `digestpin pin`: find, resolve everything, then write atomically. */
 export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): Promise<number> {
   if (opts.check && opts.diff) throw new PinError('USAGE', '--check and --diff cannot be combined');
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   if (opts.frozen && opts.lock === false) throw new PinError('USAGE', '--frozen needs a lock file (remove --no-lock)');
   const stdin = stdinMode(paths);
   const config = await loadConfig(io.cwd, opts.config);

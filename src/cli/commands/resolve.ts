@@ -6,11 +6,12 @@ import { isPlatform } from '../../registry/require-platforms.js';
 import type { ResolvedImage } from '../../registry/types.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
-import type { RegistryCliOptions } from '../options.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 
 /** ResolveCliOptions are `digestpin resolve`'s flags. */
 export interface ResolveCliOptions extends RegistryCliOptions {
   json?: boolean;
+  format?: string;
   platform?: string;
 }
 
@@ -26,6 +27,7 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   if (opts.platform && !isPlatform(opts.platform)) {
     throw new PinError('USAGE', `--platform "${opts.platform}" must look like os/arch or os/arch/variant (e.g. linux/arm64/v8)`);
   }
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   const config = await loadConfig(io.cwd, opts.config);
   const context = await createRegistryContext(opts, config, io);
   let outcomes: Outcome[];

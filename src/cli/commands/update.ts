@@ -14,7 +14,7 @@ import { MapResolver, RecordingResolver } from '../../update/map-resolver.js';
 import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { DEFAULT_STDIN_FILENAME, scanStdin, stdinMode } from '../stdin.js';
-import type { RegistryCliOptions } from '../options.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
 import { finishRun, writeChanges } from './pin.js';
 
@@ -24,11 +24,16 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   check?: boolean;
   diff?: boolean;
   json?: boolean;
+  format?: string;
   lock: string | false;
   keepGoing?: boolean;
   pullSecretsFromTree?: boolean;
+  /** include and exclude are file globs, as for pin. */
   include: string[];
   exclude: string[];
+  /** image and excludeImage are globs on image names (registry/repo:tag). */
+  image: string[];
+  excludeImage: string[];
   pr?: boolean;
   branch: string;
   base?: string;
@@ -55,6 +60,7 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   if (!opts.pr && (opts.dryRun || opts.label.length || opts.reviewer.length || opts.draft)) {
     throw new PinError('USAGE', '--dry-run, --label, --reviewer and --draft only apply with --pr');
   }
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   const stdin = stdinMode(paths);
   if (stdin && opts.pr) throw new PinError('USAGE', '--pr cannot read stdin ("-"): it commits files in a git checkout');
   const config = await loadConfig(io.cwd, opts.config);
@@ -90,13 +96,13 @@ interface RunInputs {
 }
 
 async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context }: RunInputs): Promise<PinRunOptions> {
-  const byName = globFilter(opts.include, opts.exclude);
+  const byName = globFilter(opts.image, opts.excludeImage);
   const select = (o: Occurrence): boolean => byName(lockKey(o.ref!));
   return {
     paths,
     cwd: io.cwd,
-    include: config.include,
-    exclude: config.exclude,
+    include: [...config.include, ...opts.include],
+    exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
     resolver,
     concurrency: opts.concurrency,
