@@ -145,28 +145,28 @@ describe(WORKFLOW_FILE, () => {
     expect(job['timeout-minutes']).toBeGreaterThan(0);
   });
 
-  it('pins every action to a 40-hex commit SHA, with the release named in a comment', async () => {
-    const { wf, text } = await load();
-    const uses = Object.values(wf.jobs).flatMap((j) => j.steps).flatMap((s) => (s.uses ? [s.uses] : []));
-    expect(uses.map((u) => u.split('@')[0])).toEqual(['actions/checkout', 'actions/setup-node']);
-    for (const u of uses) {
-      expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
-      expect(text).toMatch(new RegExp(`uses: ${u} # v\\d+\\.\\d+\\.\\d+\\n`));
+  it('pins third-party actions to a 40-hex commit SHA (release named in a comment) and uses digestpin\'s own action by full commit sha', async () => {
+    for (const file of ['examples/github/drift.yml', 'examples/github/pin-check.yml']) {
+      const text = await read(file);
+      const wf = parse(text) as Workflow;
+      const uses = Object.values(wf.jobs).flatMap((j) => j.steps).flatMap((s) => (s.uses ? [s.uses] : []));
+      for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      for (const u of uses.filter((x) => x.startsWith('actions/'))) expect(text).toMatch(new RegExp(`uses: ${u} # v\\d+\\.\\d+\\.\\d+\\n`));
+      expect(uses.filter((u) => u.startsWith('your-org/digestpin@')), file).toHaveLength(1);
     }
   });
 
-  it('runs a pinned digestpin drift with --format github, then opens/updates or closes the issue with gh', async () => {
+  it('runs the digestpin action (drift), then opens/updates or closes the issue with gh from its report file', async () => {
     const { wf } = await load();
     const job = Object.values(wf.jobs)[0]!;
-    expect(job.env.DIGESTPIN).toBe('digestpin@0.1.0');
-    const drift = job.steps.find((s) => s.id === 'drift')!;
-    expect(drift.run).toMatch(/npx --yes "\$DIGESTPIN" drift .*\\\n\s+--format github/);
+    const drift = job.steps.find((s) => s.id === 'drift')! as Step & { with: Record<string, string> };
+    expect(drift.with).toMatchObject({ command: 'drift', 'docker-config-json': '${{ secrets.DIGESTPIN_DOCKER_CONFIG }}' });
     const open = job.steps.find((s) => s.run?.includes('gh issue create'))!;
     expect(open.if).toBe("failure() && steps.drift.outputs.exit-code == '1'");
-    expect(open.run).toContain('--format markdown --fail-on none > "$report"');
+    expect(open.env).toMatchObject({ GH_TOKEN: '${{ github.token }}', REPORT_FILE: '${{ steps.drift.outputs.report-file }}' });
+    expect(open.run).toContain('cp "$REPORT_FILE" "$report"');
     expect(open.run).toContain('gh issue edit "$number" --body-file "$report"');
     expect(open.run).toMatch(/gh issue list --state open --label "\$ISSUE_LABEL"/);
-    expect(open.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
     const close = job.steps.find((s) => s.run?.includes('gh issue close'))!;
     expect(close.if).toBe('success()');
   });
