@@ -1,6 +1,6 @@
 // Prints one line "N passed, N failed[, N skipped]" summing vitest JSON reports (the default
 // suite and the corpus suite), so a run that executed no test is visible. A missing or
-// unreadable report counts as one failure and is named. Exits 1 when anything failed,
+// unreadable report, or one in which no test ran, counts as one failure and is named. Exits 1 when anything failed,
 // a report is missing, or no test ran.
 import { readFileSync } from 'node:fs';
 
@@ -15,6 +15,12 @@ for (const file of files) {
     report = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     missing.push(`no test report at ${file}: ${error.message}`);
+    failed += 1;
+    continue;
+  }
+  // A run that aborted before any test (e.g. the corpus setup found no corpus) ran nothing: a failure.
+  if ((report.numTotalTests ?? 0) === 0) {
+    missing.push(`no test ran in ${file}`);
     failed += 1;
     continue;
   }
