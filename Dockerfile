@@ -1,11 +1,17 @@
 # digestpin as a small, non-root container image (for the scheduled `digestpin drift` job,
-# see docs/drift.md and examples/kubernetes/drift-cronjob.yaml).
+# see docs/drift.md and the kustomize base in examples/kubernetes/).
 #
 #   docker build -t digestpin:dev .
 #   docker run --rm -v "$PWD:/work" -w /work digestpin:dev drift --format text
 #
 # Every stage starts from the same base, pinned by digest: the multi-arch index of
 # docker.io/library/node:20-bookworm-slim (Node 20.20.x, Debian 12) at the time of writing.
+# Where the digest comes from: no registry is reachable from this project's CI, so it was
+# not resolved here; it is the published digest that several unrelated public repositories
+# pin for this tag (found with a code search of public GitHub Dockerfiles and Go sources,
+# e.g. `FROM node:20-bookworm-slim@sha256:2cf067cf…` in a Node service's Dockerfile and a
+# build tool's `nodeImages` table). Verify it before you build:
+#   digestpin resolve node:20-bookworm-slim     (or: skopeo inspect --raw docker://node:20-bookworm-slim | sha256sum)
 # A tag alone can be re-pushed under us (the very thing `digestpin drift` watches for);
 # the digest cannot. Bump it deliberately: `digestpin pin Dockerfile` rewrites these lines,
 # and `digestpin drift` on the repo's lock reports when the tag has moved on.

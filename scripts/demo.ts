@@ -1,7 +1,7 @@
 // The README's demo: a real local registry, seeded; then `digestpin pin` and
 // `digestpin drift` on a copy of examples/demo. Run with `npm run demo`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,10 @@ function banner(text: string): void {
   console.log(`\n\x1b[1m## ${text}\x1b[0m`);
 }
 
-function digestpin(args: string[], registryArgs: string[]): number {
+/** digestpin prints a command line and runs exactly that line (settings live in .digestpin.yaml). */
+function digestpin(args: string[]): number {
   console.log(`\x1b[36m$ digestpin ${args.join(' ')}\x1b[0m`);
-  const result = spawnSync(process.execPath, [cli, ...args, ...registryArgs], { cwd: work, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: work, stdio: 'inherit' });
   console.log(`\x1b[2m(exit ${result.status})\x1b[0m`);
   return result.status ?? 2;
 }
@@ -38,19 +39,22 @@ try {
   }
   cpSync(path.join(root, 'examples', 'demo'), work, { recursive: true });
   console.log(`copied examples/demo to ${work}`);
-  // The examples name the registry `registry.demo.internal`; the mirror flag sends those
-  // lookups to the local registry while the files keep the name they were written with.
-  const reg = ['--registry-mirror', `registry.demo.internal=${registry.host}`, '--insecure-registry', registry.host];
+  // The examples name the registry `registry.demo.internal`; the demo's .digestpin.yaml sends
+  // those lookups to the local registry (a mirror) while the files keep the name they were
+  // written with. Only the registry's port differs from the shipped file.
+  const configFile = path.join(work, '.digestpin.yaml');
+  writeFileSync(configFile, readFileSync(configFile, 'utf8').replaceAll('127.0.0.1:5000', registry.host));
+  console.log(`\x1b[36m$ cat .digestpin.yaml\x1b[0m\n${readFileSync(configFile, 'utf8')}`);
 
   banner('What is there to pin? (no network)');
-  digestpin(['list', '.'], []);
+  digestpin(['list', '.']);
   banner('Preview the change');
-  digestpin(['pin', '--diff', '.'], reg);
+  digestpin(['pin', '--diff', '.']);
   banner('Pin in place and write the lock');
-  digestpin(['pin', '.'], reg);
+  digestpin(['pin', '.']);
   console.log(readFileSync(path.join(work, 'digestpin.lock.json'), 'utf8'));
   banner('A second run changes nothing (exit 0)');
-  digestpin(['pin', '--check', '.'], reg);
+  digestpin(['pin', '--check', '.']);
   if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0) {
     banner('kubectl kustomize builds the pinned kustomization to a digest');
     console.log(execFileSync('kubectl', ['kustomize', path.join(work, 'kustomize')], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('image:')).join('\n'));
@@ -59,10 +63,10 @@ try {
   const moved = await moveTag(registry, 'demo/api', '2.3', 'docker-manifest', { version: '2.3.0', revision: '9f8e7d6c5b4a39281706', created: '2026-11-20T10:00:00Z' });
   console.log(`demo/api:2.3 now points to ${moved.digest}`);
   banner('The scheduled drift job catches it (exit 1 = drift found)');
-  digestpin(['drift'], reg);
+  digestpin(['drift']);
   banner('Record the new digest in the lock, then drift is clean again');
-  digestpin(['drift', '--update-lock', '--format', 'markdown'], reg);
-  digestpin(['drift'], reg);
+  digestpin(['drift', '--update-lock', '--format', 'markdown']);
+  digestpin(['drift']);
 } finally {
   await registry.stop();
   if (keep) console.log(`\nfiles kept in ${work}`);

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'YAML_SYNTAX'
   | 'CONFIG_INVALID'
   | 'IO'
+  | 'INPUT_NOT_TEXT'
   // registry protocol
   | 'MANIFEST_UNKNOWN'
   | 'NAME_UNKNOWN'

@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
+import { completionScript, SHELLS, type Shell } from './completion.js';
 import type { CliIO } from './io.js';
 import { addRegistryOptions, collect } from './options.js';
 
@@ -12,6 +13,17 @@ export function registerCommands(program: Command, io: CliIO, setExit: SetExit):
   registerDrift(program, io, setExit);
   registerUpdate(program, io, setExit);
   registerLint(program, io, setExit);
+  registerCompletion(program, io);
+}
+
+function registerCompletion(program: Command, io: CliIO): void {
+  program
+    .command('completion')
+    .description('print a shell completion script, generated from these command definitions')
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(SHELLS))
+    .action((shell: Shell) => {
+      io.stdout.write(completionScript(program, shell));
+    });
 }
 
 function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
@@ -20,12 +32,16 @@ function registerResolve(program: Command, io: CliIO, setExit: SetExit): void {
     .description('print the digest each image reference points to now')
     .argument('<ref...>', 'image references, e.g. nginx:1.25 ghcr.io/org/app:v2')
     .option('--json', 'print a JSON array of {reference, canonical, digest, mediaType, platforms?}')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--platform <os/arch[/variant]>', "also print that platform's manifest digest (multi-arch images)");
   addRegistryOptions(cmd).action(async (refs: string[], opts) => {
     const { runResolve } = await import('./commands/resolve.js');
     setExit(await runResolve(refs, opts, io));
   });
 }
+
+/** STDIN_FILENAME_HELP documents --stdin-filename for every command that reads "-". */
+const STDIN_FILENAME_HELP = 'with "-": the file name stdin is treated as (picks the finder: Dockerfile, values.yaml, …)';
 
 function addScanOptions(cmd: Command): Command {
   return cmd
@@ -46,6 +62,7 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--diff', 'print a unified diff to stdout; write nothing')
     .option('--frozen', 'resolve only from the lock file, with no network requests')
     .option('--json', 'print a machine-readable report')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--no-lock', 'do not read or write a lock file')
     .option('--digest-only', 'write name@sha256:… (drop the tag) instead of name:tag@sha256:…')
@@ -53,7 +70,7 @@ function registerPin(program: Command, io: CliIO, setExit: SetExit): void {
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .addOption(new Option('--set-pull-policy <policy>', 'make imagePullPolicy explicit on digest-pinned pod containers').choices(['IfNotPresent', 'Always', 'Never']))
     .option('--require-platforms <list>', 'fail references whose image is not an index with all of these, e.g. linux/amd64,linux/arm64')
-    .option('--stdin-filename <name>', 'with "-": the file name stdin is treated as (picks the finder: Dockerfile, values.yaml, …)', 'stdin.yaml');
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml');
   addRegistryOptions(addScanOptions(cmd)).action(async (paths: string[], opts) => {
     const { runPin } = await import('./commands/pin.js');
     setExit(await runPin(paths, opts, io));
@@ -64,8 +81,10 @@ function registerList(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('list')
     .description('list every image reference found, with its status (no network)')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .addOption(new Option('--json', 'print a JSON array of occurrences'))
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
   addScanOptions(cmd).action(async (paths: string[], opts) => {
     const { runList } = await import('./commands/list.js');
@@ -79,13 +98,16 @@ function registerDrift(program: Command, io: CliIO, setExit: SetExit): void {
     .description('re-resolve every tag in the lock (HEAD requests) and report tags whose digest moved')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--format <format>', 'text | json | markdown | sarif | github', 'text')
+    .option('--json', 'same as --format json')
     .option('--fail-on <classes>', 'exit 1 when any of these occur: moved,vanished,error (or "none"); checks that could not be made always exit 2', 'moved,vanished')
     .option('--allow-errors', 'do not exit 2 when some tags could not be checked (they are still reported)')
     .option('--allow-empty', 'exit 0 instead of 2 when the lock has nothing to check')
     .option('--update-lock', 'record the new digests of moved tags in the lock (old digests kept in history)')
     .option('--no-explain', 'do not fetch manifests/configs to explain why a tag moved')
-    .option('--include <glob>', 'only check lock entries whose name matches (e.g. "ghcr.io/org/**"; repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip lock entries whose name matches (repeatable)', collect, [])
+    .option('--include <glob>', "only check lock entries used in files matching this glob (the lock's files[], relative to its directory; repeatable)", collect, [])
+    .option('--exclude <glob>', 'skip lock entries whose files all match this glob (repeatable)', collect, [])
+    .option('--image <glob>', 'only check images whose registry/repo:tag matches, e.g. "ghcr.io/org/**" (repeatable)', collect, [])
+    .option('--exclude-image <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--require-platforms <list>', 'report tags whose image is not an index with all of these platforms as errors');
   addRegistryOptions(cmd).action(async (opts) => {
     const { runDrift } = await import('./commands/drift.js');
@@ -97,18 +119,22 @@ function registerUpdate(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('update')
     .description('re-resolve the tags of pinned references (name:tag@sha256) and rewrite those whose digest moved; with --versions, move version tags too')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin and writes stdout)', ['.'])
     .option('--check', 'write nothing; exit 1 if a digest moved')
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--diff', 'print a unified diff to stdout; write nothing')
     .option('--json', 'print a machine-readable report')
+    .option('--format <format>', 'text | json (--json is --format json)', 'text')
     .option('--lock <file>', 'lock file', 'digestpin.lock.json')
     .option('--no-lock', 'do not read or write a lock file')
     .option('--keep-going', 'write the files whose references all resolved, report the rest, exit 2')
     .option('--pull-secrets-from-tree', 'use Secrets found in the scanned files for the workloads that reference them')
     .option('--dockerfile-copy-from', 'also treat COPY --from=<image> in Dockerfiles as image references')
     .option(MAX_FILE_SIZE[0], MAX_FILE_SIZE[1])
-    .option('--include <glob>', 'only images whose registry/repo:tag matches (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
+    .option('--include <glob>', 'only files matching this glob, relative to the current directory (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--image <glob>', 'only images whose registry/repo:tag matches, e.g. "ghcr.io/org/**" (repeatable)', collect, [])
+    .option('--exclude-image <glob>', 'skip images whose registry/repo:tag matches (repeatable)', collect, [])
     .option('--pr', 'commit to a branch, push it and open or update one pull/merge request')
     .option('--branch <name>', 'bot branch (with --pr)', 'digestpin/update-digests')
     .option('--base <branch>', "target branch (with --pr; default: the remote's default branch)")
@@ -132,8 +158,10 @@ function registerLint(program: Command, io: CliIO, setExit: SetExit): void {
   const cmd = program
     .command('lint')
     .description('check image references against pull-policy and mutable-tag rules (no network); exit 1 on errors')
-    .argument('[paths...]', 'files or directories', ['.'])
+    .argument('[paths...]', 'files or directories ("-" reads stdin)', ['.'])
     .option('--format <format>', 'text | json | sarif | github', 'text')
+    .option('--json', 'same as --format json')
+    .option('--stdin-filename <name>', STDIN_FILENAME_HELP, 'stdin.yaml')
     .option('--mutable-tags <regex>', 'also treat tags matching this pattern as mutable, e.g. "^v?\\d+$" (repeatable)', collect, [])
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml if present)');
   addScanOptions(cmd).action(async (paths: string[], opts) => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { PinError } from '../errors.js';
 
 /** RegistryCliOptions are the flags every registry-talking command shares. */
 export interface RegistryCliOptions {
@@ -57,4 +58,19 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--verify-digests', "GET each manifest and hash its bytes instead of trusting HEAD's Docker-Content-Digest (same request count; GETs count against Docker Hub pull limits)")
     .option('-v, --verbose', 'log registry requests and the credential source used per registry (never secrets)', false)
     .option('--config <file>', 'digestpin config file (default: .digestpin.yaml in the current directory, if present)');
+}
+
+/** TEXT_OR_JSON are the --format values of commands whose report is text or JSON. */
+export const TEXT_OR_JSON = ['text', 'json'] as const;
+
+/**
+ * reportFormat picks a command's report format from --format and --json (`--json` is
+ * `--format json`); a --format outside `formats`, or --json with another non-text format,
+ * is a usage error.
+ */
+export function reportFormat(opts: { json?: boolean; format?: string }, formats: readonly string[]): string {
+  const format = opts.format ?? 'text';
+  if (!formats.includes(format)) throw new PinError('USAGE', `--format "${format}" is not one of ${formats.join(', ')}`);
+  if (opts.json && format !== 'json' && format !== 'text') throw new PinError('USAGE', `--json cannot be combined with --format ${format}`);
+  return opts.json ? 'json' : format;
 }

@@ -20,15 +20,30 @@ export function unifiedDiff(change: FileChange): string {
     .join('\n');
 }
 
-/** printFailures reports each unresolved reference with where it is used (up to three places). */
+/**
+ * printFailures reports each unresolved reference as `digestpin: <ref> (<where>): <message> [CODE]`
+ * (up to three places). Failures with the very same message and code (a registry-wide failure
+ * such as the /v2/ ping, DNS or TLS, whose message names the registry) are one line listing
+ * every reference they affected.
+ */
 export function printFailures(stream: NodeJS.WritableStream, failures: ResolveFailure[], scanned: ScannedFile[]): void {
   const usedAt = new Map<string, string[]>();
   for (const o of scanned.flatMap((f) => f.occurrences)) {
     if (o.ref) usedAt.set(lockKey(o.ref), [...(usedAt.get(lockKey(o.ref)) ?? []), location(o)]);
   }
-  for (const f of failures) {
+  const named = (f: ResolveFailure): string => {
     const where = usedAt.get(f.key)?.slice(0, 3).join(', ');
-    writeLine(stream, stripControl(`error: ${f.ref.original}${where ? ` (${where})` : ''}: ${f.message} [${f.code}]`));
+    return `${f.ref.original}${where ? ` (${where})` : ''}`;
+  };
+  const groups = new Map<string, ResolveFailure[]>();
+  for (const f of failures) groups.set(`${f.code}\n${f.message}`, [...(groups.get(`${f.code}\n${f.message}`) ?? []), f]);
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    if (group.length === 1) {
+      writeLine(stream, stripControl(`digestpin: ${named(first)}: ${first.message} [${first.code}]`));
+    } else {
+      writeLine(stream, stripControl(`digestpin: ${first.message}; affects ${group.length} reference(s): ${group.map(named).join(', ')} [${first.code}]`));
+    }
   }
 }
 
@@ -77,4 +92,22 @@ export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }
     stream.write(`\r${label} ${done}/${total}`);
     if (done === total) stream.write('\r\x1b[K');
   };
+}
+
+/**
+ * emptyRunNote explains a run that scanned files but found no reference to pin (e.g. only
+ * Helm templates), or undefined when there was something to pin.
+ */
+export function emptyRunNote(scanned: ScannedFile[]): string | undefined {
+  const occurrences = scanned.flatMap((f) => f.occurrences);
+  if (occurrences.some((o) => o.status !== 'skipped')) return undefined;
+  const files = `${scanned.length} scanned file(s)`;
+  if (occurrences.length === 0) {
+    const ignored = scanned.filter((f) => f.ignored).length;
+    return `no image reference to pin in ${files}; none of them holds an image reference digestpin recognises${ignored ? ` (${ignored} ignored, see above)` : ''}`;
+  }
+  const reasons = new Map<string, number>();
+  for (const o of occurrences) reasons.set(o.skipReason ?? 'unknown', (reasons.get(o.skipReason ?? 'unknown') ?? 0) + 1);
+  const why = [...reasons].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+  return `no image reference to pin in ${files}: ${occurrences.length} skipped (${why}); skipped references are never pinned (see "digestpin list")`;
 }

@@ -43,6 +43,8 @@ export async function writeLock(file: string, lock: LockFile): Promise<boolean> 
   const text = serializeLock(lock);
   const current = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (current === text) return false;
+  // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
+  if (current === undefined && Object.keys(lock.images).length === 0) return false;
   await writeFileAtomic(file, text);
   return true;
 }

@@ -47,7 +47,9 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
     const current = await fs.readFile(options.lockFile, 'utf8').catch(() => undefined);
     const lock = run.rebaseLock(await readLock(options.lockFile));
     const text = serializeLock(lock);
-    const lockWrite = text === current ? [] : [{ target: await realTarget(options.lockFile), display: options.lockFile, content: text, expected: current }];
+    // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
+    const unchanged = text === current || (current === undefined && Object.keys(lock.images).length === 0);
+    const lockWrite = unchanged ? [] : [{ target: await realTarget(options.lockFile), display: options.lockFile, content: text, expected: current }];
     await commitWrites(await prepareWrites([...files, ...lockWrite]));
     return { lock, lockWritten: lockWrite.length > 0, notices: held.stale ? [held.stale] : [] };
   } finally {
@@ -55,10 +57,15 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
   }
 }
 
-/** lockUpToDate: nothing to write at all, so a read-only checkout needs no run lock (e.g. `pin --frozen` in CI). */
+/**
+ * lockUpToDate: nothing to write at all, so a read-only checkout needs no run lock (e.g. `pin
+ * --frozen` in CI). A missing lock that would stay empty is up to date too: it is not created.
+ */
 async function lockUpToDate(run: WritableRun, lockFile: string): Promise<boolean> {
   const current = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
-  return current !== undefined && serializeLock(run.rebaseLock(await readLock(lockFile))) === current;
+  const lock = run.rebaseLock(await readLock(lockFile));
+  if (current === undefined) return Object.keys(lock.images).length === 0;
+  return serializeLock(lock) === current;
 }
 
 async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {

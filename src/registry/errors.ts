@@ -150,9 +150,9 @@ export function scrubSecrets<E>(error: E, secrets: Array<string | undefined> | (
  * than the registry's own after a redirect (issue 11 item 1): answering it would send the
  * registry's credential to a realm the redirect target chose.
  */
-export function foreignChallenge(endpoint: { registry: string }, asked: URL, answered: URL, reference: string): PinError {
+export function foreignChallenge(endpoint: { registry: string }, asked: URL, answered: URL, reference: string | undefined): PinError {
   return new PinError(
     'REDIRECT',
-    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them (reference ${reference})`,
+    `registry ${endpoint.registry}: refusing the authentication challenge of ${answered.host}: the request to ${asked.host} was redirected there, and credentials for ${endpoint.registry} are only used where ${asked.host} itself asks for them${reference ? ` (reference ${reference})` : ''}`,
   );
 }

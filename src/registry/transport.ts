@@ -154,7 +154,8 @@ export class Transport {
   private ping(endpoint: Endpoint, reference: string): Promise<Ping> {
     let pending = this.pings.get(endpoint.host);
     if (!pending) {
-      pending = this.doPing(endpoint, reference);
+      // The ping is registry-wide and shared: its errors name the registry, never the reference that happened to start it.
+      pending = this.doPing(endpoint, undefined);
       pending.catch(() => this.pings.delete(endpoint.host));
       this.pings.set(endpoint.host, pending);
     }
@@ -162,7 +163,7 @@ export class Transport {
   }
 
   /** doPing tries https, then plain http when the host allows it (as docker does), unless TLS failed on the certificate. */
-  private async doPing(endpoint: Endpoint, reference: string): Promise<Ping> {
+  private async doPing(endpoint: Endpoint, reference: string | undefined): Promise<Ping> {
     const schemes = this.o.policy.allowHttp(endpoint.host) ? ['https', 'http'] : ['https'];
     for (const [i, scheme] of schemes.entries()) {
       const url = new URL(`${scheme}://${endpoint.host}/v2/`);
@@ -183,7 +184,7 @@ export class Transport {
     throw new PinError('NETWORK', `registry ${endpoint.registry}: no scheme to try`);
   }
 
-  private readPing(response: HttpResponse, endpoint: Endpoint, reference: string, url: URL): Ping {
+  private readPing(response: HttpResponse, endpoint: Endpoint, reference: string | undefined, url: URL): Ping {
     const base = url.origin;
     if (response.status === 401) {
       const challenges = parseChallenges(response.headers['www-authenticate']);

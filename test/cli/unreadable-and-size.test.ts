@@ -24,7 +24,7 @@ async function tree(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-const ERROR_LINE = /^error: bad\.yaml:6:\d+: .+ \[YAML_SYNTAX\]$/m;
+const ERROR_LINE = /^digestpin: bad\.yaml:6:\d+: .+ \[YAML_SYNTAX\]$/m;
 const occurrencesOf = (text: string, re: RegExp): number => text.split('\n').filter((l) => re.test(l)).length;
 
 describe('one unreadable file never hides the rest (issue 12 item 2)', () => {

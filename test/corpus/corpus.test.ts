@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from './corpus-path.js';
 import type { CustomImagePath } from '../../src/finders/types.js';
 import { counts, pinWithStub, stubDigest } from '../finders/helpers.js';
 
 // The shared corpus of real files, with hand counts in EXPECTED.md
 // (P = to pin, D = already digest-pinned, S = skipped, FIND = P + D).
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 
 interface Expectation {
   file: string;

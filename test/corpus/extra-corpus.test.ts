@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from './corpus-path.js';
 import { ciFinder } from '../../src/finders/ci.js';
 import { composeFinder } from '../../src/finders/compose.js';
 import { dockerfileFinder } from '../../src/finders/dockerfile.js';
@@ -12,8 +12,6 @@ import { pinEdits, STUB_DIGEST } from '../lint/fixture-pairs.js';
 
 // The Dockerfile, Compose, Helm values and Helm chart files of the shared corpus,
 // with the hand counts of EXPECTED.md (P = to pin, D = already pinned, S = skipped).
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 
 interface Expectation {
   file: string;

@@ -1,19 +1,20 @@
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CronJob } from 'kubernetes-models/batch/v1';
-import { ConfigMap, Secret } from 'kubernetes-models/v1';
+import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateLock, type LockFile } from '../../src/lock/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-// The shipped scheduled-job examples (issue 5): the Kubernetes CronJob, the GitHub workflow
+// The shipped scheduled-job examples (issue 5, issue 14 item 6): the Kubernetes kustomize base, the GitHub workflow
 // and the Dockerfile. Checked without a cluster, a Docker engine or the network.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CRONJOB_FILE = 'examples/kubernetes/drift-cronjob.yaml';
+const KUSTOMIZE_DIR = 'examples/kubernetes';
 const WORKFLOW_FILE = 'examples/github/drift.yml';
 const DIGEST_PINNED = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
 const read = (rel: string) => fs.readFile(path.join(root, rel), 'utf8');
@@ -31,7 +32,7 @@ afterEach(async () => {
 /** KIND_MODELS validates each kind the example may contain against the Kubernetes OpenAPI schema. */
 const KIND_MODELS: Record<string, (obj: object) => { validate(): void }> = {
   'v1/ConfigMap': (obj) => new ConfigMap(obj),
-  'v1/Secret': (obj) => new Secret(obj),
+  'v1/ServiceAccount': (obj) => new ServiceAccount(obj),
   'batch/v1/CronJob': (obj) => new CronJob(obj),
 };
 
@@ -49,27 +50,33 @@ interface PodSpec {
 }
 interface Manifest { apiVersion: string; kind: string; metadata: { name: string }; [key: string]: unknown }
 
-async function cronJobExample(): Promise<{ docs: Manifest[]; byKind: (kind: string) => Manifest }> {
-  const docs = parseAllDocuments(await read(CRONJOB_FILE)).map((d) => {
+/** kustomizeBuild runs the real `kubectl kustomize` on a directory and parses the objects. */
+function kustomizeBuild(dir: string): Manifest[] {
+  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  if (run.error) throw new Error('kubectl is required: install it (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/), e.g. apt-get install -y kubectl from pkgs.k8s.io');
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return parseAllDocuments(run.stdout).map((d) => {
     expect(d.errors).toEqual([]);
     return d.toJS() as Manifest;
   });
+}
+
+function builtBase(): { docs: Manifest[]; byKind: (kind: string) => Manifest } {
+  const docs = kustomizeBuild(path.join(root, KUSTOMIZE_DIR));
   return { docs, byKind: (kind) => docs.find((d) => d.kind === kind)! };
 }
 
 function cronJobParts(cron: Manifest) {
-  const spec = cron.spec as { concurrencyPolicy: string; startingDeadlineSeconds: number; jobTemplate: { spec: { template: { spec: PodSpec } } } };
+  const spec = cron.spec as { concurrencyPolicy: string; startingDeadlineSeconds: number; jobTemplate: { spec: { template: { spec: PodSpec & { serviceAccountName: string } } } } };
   const pod = spec.jobTemplate.spec.template.spec;
   return { spec, pod, container: pod.containers[0]! };
 }
 
-/** flag returns the value after `name` in an argv list. */
-const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]!;
-
-describe(CRONJOB_FILE, () => {
-  it('is a ConfigMap, a Secret and a CronJob, each valid against the Kubernetes schema', async () => {
-    const { docs } = await cronJobExample();
-    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'Secret', 'CronJob']);
+describe(`${KUSTOMIZE_DIR} (kustomize base)`, () => {
+  it('builds with kubectl kustomize to a ServiceAccount, the lock ConfigMap and a CronJob, each valid against the Kubernetes schema', () => {
+    const { docs } = builtBase();
+    expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'ServiceAccount']);
     for (const doc of docs) {
       const model = KIND_MODELS[`${doc.apiVersion}/${doc.kind}`];
       expect(model, `${doc.apiVersion}/${doc.kind}`).toBeDefined();
@@ -78,97 +85,48 @@ describe(CRONJOB_FILE, () => {
     }
   });
 
-  it('schema validation catches a broken CronJob (the check is not vacuous)', async () => {
-    const { byKind } = await cronJobExample();
-    const broken = structuredClone(byKind('CronJob'));
+  it('names every object digestpin-drift*, ships no Secret, and builds identically twice (applying twice is harmless)', () => {
+    const { docs } = builtBase();
+    for (const doc of docs) expect(doc.metadata.name).toMatch(/^digestpin-drift(-|$)/);
+    expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
+    expect(kustomizeBuild(path.join(root, KUSTOMIZE_DIR))).toEqual(docs);
+  });
+
+  it('schema validation catches a broken CronJob (the check is not vacuous)', () => {
+    const broken = structuredClone(builtBase().byKind('CronJob'));
     cronJobParts(broken).container.imagePullPolicy = 5 as unknown as string;
     expect(() => new CronJob(broken).validate()).toThrow(/imagePullPolicy/);
   });
 
-  it('runs drift with Forbid concurrency, a starting deadline, resources and a locked-down container', async () => {
-    const { spec, pod, container } = cronJobParts((await cronJobExample()).byKind('CronJob'));
+  it('runs drift as its own ServiceAccount, Forbid concurrency, locked-down container, image from images:', () => {
+    const { byKind } = builtBase();
+    const { spec, pod, container } = cronJobParts(byKind('CronJob'));
     expect(spec.concurrencyPolicy).toBe('Forbid');
     expect(spec.startingDeadlineSeconds).toBeGreaterThan(0);
     expect(pod.restartPolicy).toBe('Never');
+    expect(pod.serviceAccountName).toBe(byKind('ServiceAccount').metadata.name);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(container.image).toMatch(DIGEST_PINNED);
-    expect(container.image).toMatch(/^ghcr\.io\/digestpin\/digestpin:0\.1\.0@/);
-    expect(container.imagePullPolicy).toBe('IfNotPresent');
-    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.image).toBe('registry.example.com/platform/digestpin:0.1.0');
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
-    expect(container.args[0]).toBe('drift');
-    expect(container.args).not.toContain('--pull-secret');
-    expect(container.args).not.toContain('--update-lock');
   });
 
-  it('mounts the lock from the ConfigMap and the dockerconfigjson Secret as config.json for --docker-config', async () => {
-    const { byKind } = await cronJobExample();
+  it('mounts the generated lock ConfigMap and the optional registry Secret read-only', () => {
+    const { byKind } = builtBase();
     const { pod, container } = cronJobParts(byKind('CronJob'));
-    const mount = (volume: string) => container.volumeMounts.find((m) => m.name === volume)!;
-    const volume = (name: string) => pod.volumes.find((v) => v.name === name)!;
-
-    const lockVolume = pod.volumes.find((v) => v.configMap?.name === byKind('ConfigMap').metadata.name)!;
-    const lockPath = flag(container.args, '--lock');
-    expect(path.posix.dirname(lockPath)).toBe(mount(lockVolume.name).mountPath);
-    expect(Object.keys(byKind('ConfigMap').data as object)).toEqual([path.posix.basename(lockPath)]);
-
-    const secret = byKind('Secret') as Manifest & { type: string; data: Record<string, string> };
-    expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
-    expect(JSON.parse(Buffer.from(secret.data['.dockerconfigjson']!, 'base64').toString('utf8'))).toEqual({ auths: {} });
-    const credVolume = pod.volumes.find((v) => v.secret?.secretName === secret.metadata.name)!;
-    expect(credVolume.secret!.items).toEqual([{ key: '.dockerconfigjson', path: 'config.json' }]);
-    expect(flag(container.args, '--docker-config')).toBe(mount(credVolume.name).mountPath);
-
-    for (const m of [mount(lockVolume.name), mount(credVolume.name)]) expect(m.readOnly).toBe(true);
-    expect(volume('tmp').emptyDir).toBeDefined();
-    expect(mount('tmp').mountPath).toBe('/tmp');
+    const lockVolume = pod.volumes.find((v) => v.name === 'lock')!;
+    expect(lockVolume.configMap!.name).toBe(byKind('ConfigMap').metadata.name);
+    expect(byKind('ConfigMap').metadata.name).toMatch(/^digestpin-drift-lock-[a-z0-9]+$/);
+    const secret = pod.volumes.find((v) => v.name === 'registry-credentials')!.secret as { secretName: string; optional: boolean; items: Array<{ key: string; path: string }> };
+    expect(secret).toMatchObject({ secretName: 'digestpin-drift-registry', optional: true, items: [{ key: '.dockerconfigjson', path: 'config.json' }] });
+    for (const mount of container.volumeMounts.filter((m) => m.name !== 'tmp')) expect(mount.readOnly).toBe(true);
+    expect(container.args).toEqual(['drift', '--lock', '/config/digestpin.lock.json', '--docker-config', '/docker', '--format', 'text', '--fail-on', 'moved,vanished,error']);
   });
 
-  it('holds a valid lock file in the ConfigMap', async () => {
-    const data = (await cronJobExample()).byKind('ConfigMap').data as Record<string, string>;
-    const lock = validateLock(JSON.parse(data['digestpin.lock.json']!), 'ConfigMap digestpin-lock');
-    expect(Object.keys(lock.images).length).toBeGreaterThan(0);
-  });
-
-  it('passes `digestpin pin --check --no-lock` with no network: its one image is already pinned', async () => {
-    const listed = await runCli(['list', '--json', CRONJOB_FILE], { cwd: root });
-    expect(listed.code).toBe(0);
-    const found = JSON.parse(listed.stdout) as Array<{ status: string; path: string }>;
-    expect(found.map((o) => [o.path, o.status])).toEqual([['spec.jobTemplate.spec.template.spec.containers[0].image', 'pinned']]);
-    const checked = await runCli(['pin', '--check', '--no-lock', CRONJOB_FILE], { cwd: root, dispatcher: agent });
-    expect(checked.stdout).toBe('');
-    expect(checked.code).toBe(0);
-  });
-
-  it("runs the container's own argv against the mounted files (registry answered by a mock)", async () => {
-    const { byKind } = await cronJobExample();
-    const { container } = cronJobParts(byKind('CronJob'));
-    const mounts = await tempDir('digestpin-cronjob-');
-    const lockText = (byKind('ConfigMap').data as Record<string, string>)['digestpin.lock.json']!;
-    await fs.mkdir(path.join(mounts, 'config'));
-    await fs.writeFile(path.join(mounts, 'config', 'digestpin.lock.json'), lockText);
-    await fs.mkdir(path.join(mounts, 'docker'));
-    await fs.writeFile(path.join(mounts, 'docker', 'config.json'), Buffer.from((byKind('Secret').data as Record<string, string>)['.dockerconfigjson']!, 'base64'));
-    // The pod's absolute mount paths, moved under the temp dir.
-    const argv = container.args.map((a) => (a.startsWith('/config') || a.startsWith('/docker') ? path.join(mounts, a) : a));
-
-    const lock = JSON.parse(lockText) as LockFile;
-    const movedKey = 'registry.example.com/shop/web:1.27.3';
-    const registry = agent.get('https://registry.example.com');
-    registry.intercept({ path: '/v2/', method: 'GET' }).reply(200, '{}');
-    for (const [key, entry] of Object.entries(lock.images)) {
-      const [, repository, tag] = /^registry\.example\.com\/(.+):([^:]+)$/.exec(key)!;
-      const digest = key === movedKey ? `sha256:${'f'.repeat(64)}` : entry.digest;
-      registry.intercept({ path: `/v2/${repository}/manifests/${tag}`, method: 'HEAD' })
-        .reply(200, '', { headers: { 'docker-content-digest': digest, 'content-type': entry.mediaType! } });
-    }
-    const result = await runCli([...argv, '--no-explain'], { dispatcher: agent });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^MOVED +registry\.example\.com\/shop\/web:1\.27\.3 +0884b5473922 → ffffffffffff$/m);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('checked 3: 2 unchanged, 1 moved, 0 vanished, 0 error(s)');
+  it('packs a valid lock file (this repository\'s own: the Dockerfile base)', () => {
+    const text = (builtBase().byKind('ConfigMap').data as Record<string, string>)['digestpin.lock.json']!;
+    const lock = validateLock(JSON.parse(text), 'ConfigMap');
+    expect(Object.keys(lock.images)).toEqual(['docker.io/library/node:20-bookworm-slim']);
   });
 });
 
@@ -187,29 +145,28 @@ describe(WORKFLOW_FILE, () => {
     expect(job['timeout-minutes']).toBeGreaterThan(0);
   });
 
-  it('pins every action to a 40-hex commit SHA, with the release named in a comment', async () => {
-    const { wf, text } = await load();
-    const uses = Object.values(wf.jobs).flatMap((j) => j.steps).flatMap((s) => (s.uses ? [s.uses] : []));
-    expect(uses.map((u) => u.split('@')[0])).toEqual(['actions/checkout', 'actions/setup-node']);
-    for (const u of uses) {
-      expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
-      expect(text).toMatch(new RegExp(`uses: ${u} # v\\d+\\.\\d+\\.\\d+\\n`));
+  it('pins third-party actions to a 40-hex commit SHA (release named in a comment) and uses digestpin\'s own action by full commit sha', async () => {
+    for (const file of ['examples/github/drift.yml', 'examples/github/pin-check.yml']) {
+      const text = await read(file);
+      const wf = parse(text) as Workflow;
+      const uses = Object.values(wf.jobs).flatMap((j) => j.steps).flatMap((s) => (s.uses ? [s.uses] : []));
+      for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      for (const u of uses.filter((x) => x.startsWith('actions/'))) expect(text).toMatch(new RegExp(`uses: ${u} # v\\d+\\.\\d+\\.\\d+\\n`));
+      expect(uses.filter((u) => u.startsWith('your-org/digestpin@')), file).toHaveLength(1);
     }
   });
 
-  it('runs a pinned digestpin drift with --format github, then opens/updates or closes the issue with gh', async () => {
+  it('runs the digestpin action (drift), then opens/updates or closes the issue with gh from its report file', async () => {
     const { wf } = await load();
     const job = Object.values(wf.jobs)[0]!;
-    expect(job.env.DIGESTPIN).toBe('digestpin@0.1.0');
-    const drift = job.steps.find((s) => s.id === 'drift')!;
-    expect(drift.run).toMatch(/npx --yes "\$DIGESTPIN" drift .*\\\n\s+--format github/);
+    const drift = job.steps.find((s) => s.id === 'drift')! as Step & { with: Record<string, string> };
+    expect(drift.with).toMatchObject({ command: 'drift', 'docker-config-json': '${{ secrets.DIGESTPIN_DOCKER_CONFIG }}' });
     const open = job.steps.find((s) => s.run?.includes('gh issue create'))!;
     expect(open.if).toBe("failure() && steps.drift.outputs.exit-code == '1'");
-    // The report pass must not fail on a tag it could not check: the first step already failed the run.
-    expect(open.run).toContain('--format markdown --fail-on none --allow-errors > "$report"');
+    expect(open.env).toMatchObject({ GH_TOKEN: '${{ github.token }}', REPORT_FILE: '${{ steps.drift.outputs.report-file }}' });
+    expect(open.run).toContain('cp "$REPORT_FILE" "$report"');
     expect(open.run).toContain('gh issue edit "$number" --body-file "$report"');
     expect(open.run).toMatch(/gh issue list --state open --label "\$ISSUE_LABEL"/);
-    expect(open.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
     const close = job.steps.find((s) => s.run?.includes('gh issue close'))!;
     expect(close.if).toBe('success()');
   });

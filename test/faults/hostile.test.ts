@@ -139,7 +139,7 @@ describe('10k-character references', () => {
     const ref = `${'h'.repeat(10_000)}.example.com/app:v1`;
     const o = await pinHostile({ 'long.yaml': pod([], `[{name: c, image: "${ref}"}]`) });
     expectNothingWritten(o);
-    expect(o.stderr).toContain(`error: ${ref} (long.yaml:5:`);
+    expect(o.stderr).toContain(`digestpin: ${ref} (long.yaml:5:`);
     expect(o.stderr).toContain('[LOCK_MISSING]');
   });
 });

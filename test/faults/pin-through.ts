@@ -103,7 +103,7 @@ export function expectUntouched(outcome: PinOutcome, host: string, image: string
   expect(failure, `no failure reported for ${image}: ${outcome.stderr}`).toBeDefined();
   expect(codes).toContain(failure!.code);
   expect(failure!.message).toContain(`registry ${host}`);
-  expect(outcome.stderr).toContain(`error: ${image} (deploy/app.yaml:`);
+  expect(outcome.stderr).toContain(`digestpin: ${image} (deploy/app.yaml:`);
 }
 
 /** resolveThrough runs `digestpin resolve` for refs. */
@@ -111,10 +111,10 @@ export function resolveThrough(refs: string[], flags: string[]): Promise<CliResu
   return runCli(['resolve', ...flags, ...refs]);
 }
 
-/** expectResolveError checks exit 2 and an `error: REF: … registry HOST … [CODE]` line. */
+/** expectResolveError checks exit 2 and an `digestpin: REF: … registry HOST … [CODE]` line. */
 export function expectResolveError(result: CliResult, host: string, ref: string, code: string): string {
   expect(result.code).toBe(2);
-  const line = result.stderr.split('\n').find((l) => l.startsWith(`error: ${ref}: `));
+  const line = result.stderr.split('\n').find((l) => l.startsWith(`digestpin: ${ref}: `));
   expect(line, result.stderr).toBeDefined();
   expect(line).toContain(`registry ${host}`);
   expect(line).toMatch(new RegExp(`\\[${code}\\]$`));

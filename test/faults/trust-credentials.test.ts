@@ -101,7 +101,7 @@ describe('item 1: a challenge from a redirect target is not honoured', () => {
     const stays = `${reg.host}/app/stays:v1`;
     const result = await resolve('item 1 manifest', [moved, stays], ['-v', '--docker-config', await config(reg.host, basic(password))]);
     expect(result.code).toBe(2);
-    const line = result.stderr.split('\n').find((l) => l.startsWith(`error: ${moved}: `));
+    const line = result.stderr.split('\n').find((l) => l.startsWith(`digestpin: ${moved}: `));
     expect(line, result.stderr).toMatch(/\[REDIRECT\]$/);
     expect(line).toContain(evil.host);
     expect(line).toContain(reg.host);
@@ -124,7 +124,7 @@ describe('item 1: a challenge from a redirect target is not honoured', () => {
     const ref = `${reg.host}/app/oci:v1`;
     const result = await resolve('item 1 ping', [ref, `${reg.host}/app/other:v1`], ['-v', '--docker-config', await config(reg.host, basic(password))]);
     expect(result.code).toBe(2);
-    const line = result.stderr.split('\n').find((l) => l.startsWith(`error: ${ref}: `));
+    const line = result.stderr.split('\n').find((l) => l.startsWith(`digestpin: ${ref}: `));
     expect(line, result.stderr).toMatch(/\[REDIRECT\]$/);
     expect(line).toContain(evil.host);
     expect(tokenHits(evil)).toEqual([]);
@@ -158,7 +158,7 @@ describe('item 2: an identity token is never re-POSTed across origins', () => {
     const ref = `${reg.host}/app/oci:v1`;
     const result = await resolve(`item 2 ${status}`, [ref], ['-v', '--docker-config', await config(reg.host, { identitytoken: token })]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`error: ${ref.replace(/[.]/g, '\\.')}: .*\\[REDIRECT\\]`));
+    expect(result.stderr).toMatch(new RegExp(`digestpin: ${ref.replace(/[.]/g, '\\.')}: .*\\[REDIRECT\\]`));
     expect(evil.requests).toEqual([]);
     expect(tokenHits(reg)[0]?.body).toContain('refresh_token=');
   });
@@ -192,7 +192,7 @@ describe('item 3: plain-http realm exemption is checked for the realm host', () 
     const { realm, realmHost, ref, flags } = await setup('cleartext');
     const result = await resolveWith('item 3', [ref], flags, loopbackLookup);
     expect(result.code).toBe(2);
-    const line = result.stderr.split('\n').find((l) => l.startsWith(`error: ${ref}: `));
+    const line = result.stderr.split('\n').find((l) => l.startsWith(`digestpin: ${ref}: `));
     expect(line, result.stderr).toMatch(/\[INSECURE_REALM\]$/);
     expect(line).toContain(`http://${realmHost}/token`);
     expect(line).toContain(`--insecure-registry ${realmHost}`);

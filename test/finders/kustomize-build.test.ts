@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseReference } from '../../src/reference/index.js';
@@ -14,7 +13,7 @@ const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
 // A missing kubectl fails these tests with the install command; it never skips them.
 const MISSING_KUBECTL = KUBECTL.status === 0 ? undefined : 'kubectl is required for these tests: apt-get install -y kubectl';
 
-const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/kustomize');
+// The metrics-server overlay built from the shared corpus lives in test/corpus (npm run test:corpus).
 
 /** tree writes files into a fresh temp dir, removed when the test finishes. */
 function tree(files: Record<string, string>): string {
@@ -93,24 +92,5 @@ describe('kubectl kustomize builds pinned kustomizations to tag@digest', () => {
       pinned('docker.io/library/nginx:1.25').replace('docker.io/library/', ''),
       `registry.example.com/team/app:v2@${stubDigest(parseReference('registry.example.com/team/app:v2'))}`,
     ]);
-  });
-
-  it('builds the metrics-server release overlay (base + component from the corpus) to the component digest', () => {
-    const read = (name: string): string => readFileSync(path.join(CORPUS, name), 'utf8');
-    const dir = tree({
-      'manifests/base/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__base__kustomization.yaml'),
-      'manifests/base/deployment.yaml': read('kubernetes-sigs__metrics-server__manifests__base__deployment.yaml'),
-      // Not collected in the corpus (no images): minimal stand-ins so the base builds.
-      'manifests/base/apiservice.yaml': 'apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.metrics.k8s.io}\n',
-      'manifests/base/rbac.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: metrics-server, namespace: kube-system}\n',
-      'manifests/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: metrics-server, namespace: kube-system}\n',
-      'manifests/components/release/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__components__release__kustomization.yaml'),
-      'manifests/overlays/release/kustomization.yaml': read('kubernetes-sigs__metrics-server__manifests__overlays__release__kustomization.yaml'),
-    });
-    pinTree(dir, ['manifests/base/deployment.yaml', 'manifests/components/release/kustomization.yaml', 'manifests/overlays/release/kustomization.yaml']);
-    const release = 'registry.k8s.io/metrics-server/metrics-server:v0.9.0';
-    expect(builtImages(path.join(dir, 'manifests/overlays/release'))).toEqual([pinned(release)]);
-    // The base alone still builds to its own (staging) reference, now pinned.
-    expect(builtImages(path.join(dir, 'manifests/base'))).toEqual([pinned('gcr.io/k8s-staging-metrics-server/metrics-server:master')]);
   });
 });

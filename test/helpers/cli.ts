@@ -17,7 +17,8 @@ export interface CliResult {
 export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
-  stdin?: string;
+  /** stdin is what the CLI reads from standard input (a Buffer for exact bytes). */
+  stdin?: string | Buffer;
   dispatcher?: Dispatcher;
   homedir?: string;
   now?: () => Date;

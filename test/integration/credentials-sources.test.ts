@@ -99,7 +99,7 @@ describe.concurrent('credential sources of issue 15 against the TLS + htpasswd r
     const plugin = await writePlugin('test-provider', [reg.host], providerResponse({ [reg.host]: { username: 'alice', password: wrong } }));
     const result = await cli([...plugin.args, ref]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${ref}:`);
+    expect(result.stderr).toContain(`digestpin: ${ref}:`);
     expect(result.stderr).toContain('credential provider plugin "test-provider"');
     expect(result.stderr).toMatch(/\[UNAUTHORIZED\]/);
     expectNoLeak(result, leakForms('alice', wrong));

@@ -143,7 +143,7 @@ describe.concurrent.each(['htpasswd', 'token'] as const satisfies readonly Regis
     const result = await resolve(run);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`error: ${ref}:`);
+    expect(result.stderr).toContain(`digestpin: ${ref}:`);
     expect(result.stderr).toContain(`registry ${reg.host}`);
     expect(result.stderr).toMatch(/\[(UNAUTHORIZED|DENIED)\]/);
     for (const name of run.names) expect(result.stderr).toContain(name);
@@ -154,7 +154,7 @@ describe.concurrent.each(['htpasswd', 'token'] as const satisfies readonly Regis
     const result = await resolve({ args: [], names: [] });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`error: ${ref}: registry ${reg.host}:`);
+    expect(result.stderr).toContain(`digestpin: ${ref}: registry ${reg.host}:`);
     expect(result.stderr).toContain('no credentials were found');
     expect(result.stderr).toMatch(/\[UNAUTHORIZED\]\n$/);
   });
@@ -309,7 +309,7 @@ describe.concurrent('credentials against the token registry: tokens and denied r
     const target = `${reg.host}/${repository}:v1`;
     const result = await cli(['resolve', '--ca-file', reg.caFile!, '--pull-secret', file, target]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${target}:`);
+    expect(result.stderr).toContain(`digestpin: ${target}:`);
     expect(result.stderr).toContain(`registry ${reg.host}`);
     expect(result.stderr).toContain(`secret default/bob-cred (${file})`);
     // The login works (a token is issued); it only lacks pull access: DENIED, not UNAUTHORIZED.
@@ -364,8 +364,8 @@ describe.concurrent('pin --pull-secrets-from-tree (htpasswd registry)', () => {
     const dir = await writeTree(await tmp.dir(), files);
     const result = await cli(['pin', '--ca-file', reg.caFile!, '.'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${reg.host}/app/oci:v1 (deploy/web.yaml:9:31): registry ${reg.host}:`);
-    expect(result.stderr).toContain(`error: ${reg.host}/app/docker:v1 (jobs/builder.yaml:`);
+    expect(result.stderr).toContain(`digestpin: ${reg.host}/app/oci:v1 (deploy/web.yaml:9:31): registry ${reg.host}:`);
+    expect(result.stderr).toContain(`digestpin: ${reg.host}/app/docker:v1 (jobs/builder.yaml:`);
     expect(result.stderr).toContain('answered 401');
     expect(result.stderr).toContain('nothing was written');
     for (const [rel, text] of Object.entries(files)) expect(await fs.readFile(path.join(dir, rel), 'utf8')).toBe(text);
@@ -383,7 +383,7 @@ describe.concurrent('pin --pull-secrets-from-tree (htpasswd registry)', () => {
     const dir = await writeTree(await tmp.dir(), files);
     const result = await cli(['pin', '--pull-secrets-from-tree', '--keep-going', '--ca-file', reg.caFile!, '.'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${reg.host}/app/multi:v1 (deploy/other.yaml:8:33): registry ${reg.host}:`);
+    expect(result.stderr).toContain(`digestpin: ${reg.host}/app/multi:v1 (deploy/other.yaml:8:33): registry ${reg.host}:`);
     expect(result.stderr).toContain('tried anonymous; no credentials were found');
     expect(result.stderr).toContain('skipped deploy/other.yaml');
     expect(await fs.readFile(path.join(dir, 'deploy/other.yaml'), 'utf8')).toBe(files['deploy/other.yaml']);

@@ -203,16 +203,16 @@ describe('digestpin drift against the token registry', () => {
     expect(report).toEqual({ checked: 2, unchanged: 2, moved: [], vanished: [], errors: [], notChecked: 0 });
   });
 
-  it('filters lock entries with --include and --exclude globs on their names', async () => {
-    const only = await driftJson(['--include', `${reg.host}/${prefix}/{multi,list}:*`]);
+  it('filters lock entries with --image and --exclude-image globs on their names', async () => {
+    const only = await driftJson(['--image', `${reg.host}/${prefix}/{multi,list}:*`]);
     expect(only.code).toBe(0);
     expect({ checked: only.report.checked, unchanged: only.report.unchanged }).toEqual({ checked: 2, unchanged: 2 });
 
-    const apiOnly = await driftJson(['--include', `**/${prefix}/api:*`]);
+    const apiOnly = await driftJson(['--image', `**/${prefix}/api:*`]);
     expect(apiOnly.report.checked).toBe(1);
     expect(apiOnly.report.moved.map((m) => m.reference)).toEqual([ref('api')]);
 
-    const rest = await driftJson(['--exclude', `**/${prefix}/{api,web}:*`, '--exclude', '**/*:stable']);
+    const rest = await driftJson(['--exclude-image', `**/${prefix}/{api,web}:*`, '--exclude-image', '**/*:stable']);
     expect(rest.report.checked).toBe(3);
     expect(rest.report.moved).toEqual([]);
     expect(rest.report.vanished).toEqual([]);

@@ -157,7 +157,8 @@ describe('digestpin pin --frozen against a registry host that does not exist', (
     const dir = await writeTree(await tempDir(), tree);
     const online = await runCli(['pin', '--check', '--retries', '0', '--timeout', '2'], { cwd: dir });
     expect(online.code).toBe(2);
-    expect(online.stderr).toContain(`error: ${app} (`);
+    // One line for the unreachable registry, naming every reference it affected.
+    expect(online.stderr).toMatch(new RegExp(`^digestpin: registry .*affects \\d+ reference\\(s\\): .*${app.replace(/[.]/g, '\\.')} \\(`, 'm'));
     expect(online.stderr).toMatch(/NETWORK|TIMEOUT/);
     const agent = offline();
     const result = await runCli(['pin', '--frozen'], { cwd: dir, dispatcher: agent, now: () => NOW });
@@ -180,7 +181,7 @@ describe('digestpin pin --frozen against a registry host that does not exist', (
     const agent = offline();
     const result = await runCli(['pin', '--frozen'], { cwd: dir, dispatcher: agent });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${other} (deploy/other.yaml:8:14): ${other} is not in `);
+    expect(result.stderr).toContain(`digestpin: ${other} (deploy/other.yaml:8:14): ${other} is not in `);
     expect(result.stderr).toContain('LOCK_MISSING');
     expect(result.stderr).toContain('nothing was written');
     expect(result.stderr).not.toContain(app);

@@ -360,7 +360,7 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
     const before = await snapshot(dir);
     const result = await pin();
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${reg.host}/app/oci:does-not-exist (deploy/broken.yaml:10:14): `);
+    expect(result.stderr).toContain(`digestpin: ${reg.host}/app/oci:does-not-exist (deploy/broken.yaml:10:14): `);
     expect(result.stderr).toContain('MANIFEST_UNKNOWN');
     expect(result.stderr).toContain('nothing was written');
     expect(await snapshot(dir)).toEqual(before);

@@ -59,6 +59,6 @@ describe.each(MODES)('digestpin resolve against the %s registry', (mode) => {
     const result = await runCli(['resolve', ...(await registryArgs()), good, bad]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe(`${good} ${reg.image('app/oci', 'v1').digest}\n`);
-    expect(result.stderr).toMatch(new RegExp(`error: ${bad.replace(/[.]/g, '\\.')}: .*MANIFEST_UNKNOWN`));
+    expect(result.stderr).toMatch(new RegExp(`digestpin: ${bad.replace(/[.]/g, '\\.')}: .*MANIFEST_UNKNOWN`));
   });
 });

@@ -186,9 +186,9 @@ describe('digestpin update against the anonymous registry', () => {
     expect(Object.keys((await readLock(dir)).images).some((k) => k.includes('/tool'))).toBe(false);
   });
 
-  it('--include updates only the matching names; the others keep their digest in files and lock', async () => {
+  it('--image updates only the matching names; the others keep their digest in files and lock', async () => {
     const dir = await copyPinned();
-    const result = await update(dir, ['--include', '**/api:*']);
+    const result = await update(dir, ['--image', '**/api:*']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('3 reference(s) in 3 file(s) updated; 1 unique tag(s) checked');
     for (const file of FILES) expect(await read(dir, file)).toBe(expectedAfter(file, ['api']));
@@ -197,9 +197,9 @@ describe('digestpin update against the anonymous registry', () => {
     expect(lock.images[key('front')]).toEqual((JSON.parse(pinned['digestpin.lock.json']!) as LockFile).images[key('front')]);
   });
 
-  it('--exclude skips the matching names', async () => {
+  it('--exclude-image skips the matching names', async () => {
     const dir = await copyPinned();
-    const result = await update(dir, ['--exclude', `${name('api')}:*`, '--exclude', '**/web:*']);
+    const result = await update(dir, ['--exclude-image', `${name('api')}:*`, '--exclude-image', '**/web:*']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('1 reference(s) in 1 file(s) updated; 1 unique tag(s) checked');
     for (const file of FILES) expect(await read(dir, file)).toBe(expectedAfter(file, ['front']));
@@ -225,7 +225,7 @@ describe('digestpin update against the anonymous registry', () => {
     await writeTree(dir, { 'deploy/gone.yaml': `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ${gone}\n` });
     const strict = await update(dir);
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain(`error: ${reg.host}/${prefix}/gone:v1 (deploy/gone.yaml:5:14): `);
+    expect(strict.stderr).toContain(`digestpin: ${reg.host}/${prefix}/gone:v1 (deploy/gone.yaml:5:14): `);
     expect(strict.stderr).toMatch(/answered 404 \(MANIFEST_UNKNOWN/);
     expect(strict.stderr).toContain('nothing was written');
     for (const file of [...FILES, 'digestpin.lock.json']) expect(await read(dir, file)).toBe(pinned[file]);

@@ -6,20 +6,27 @@ import type { DriftReport } from '../../drift/types.js';
 import { applyDrift } from '../../drift/update-lock.js';
 import { PinError } from '../../errors.js';
 import { readLock, updateLock } from '../../lock/io.js';
+import type { LockFile } from '../../lock/schema.js';
+import { globFilter } from '../../pipeline/glob-filter.js';
 import { parsePlatformList } from '../../registry/require-platforms.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
-import type { RegistryCliOptions } from '../options.js';
+import { reportFormat, type RegistryCliOptions } from '../options.js';
 
 /** DriftCliOptions are `digestpin drift`'s flags. */
 export interface DriftCliOptions extends RegistryCliOptions {
   lock: string;
   format: string;
+  json?: boolean;
   failOn: string;
   updateLock?: boolean;
   explain: boolean;
+  /** include and exclude are file globs matched against each entry's files[]. */
   include: string[];
   exclude: string[];
+  /** image and excludeImage are globs on the entry's registry/repo:tag. */
+  image: string[];
+  excludeImage: string[];
   requirePlatforms?: string;
   allowErrors?: boolean;
   allowEmpty?: boolean;
@@ -29,7 +36,7 @@ const FAIL_CLASSES = ['moved', 'vanished', 'error'] as const;
 
 /** runDrift implements `digestpin drift`: re-resolve every locked tag and report what moved. */
 export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number> {
-  const format = parseFormat(opts.format);
+  const format = parseFormat(reportFormat(opts, DRIFT_FORMATS));
   const failOn = parseFailOn(opts.failOn);
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = path.resolve(io.cwd, opts.lock);
@@ -38,9 +45,9 @@ export async function runDrift(opts: DriftCliOptions, io: CliIO): Promise<number
   const context = await createRegistryContext(opts, config, io);
   let report: DriftReport;
   try {
-    report = await checkDrift(lock, context.client, {
-      include: opts.include,
-      exclude: opts.exclude,
+    report = await checkDrift(entriesUsedIn(lock, opts.include, opts.exclude), context.client, {
+      include: opts.image,
+      exclude: opts.excludeImage,
       concurrency: opts.concurrency,
       explain: opts.explain,
       verify: opts.verifyDigests,
@@ -92,4 +99,11 @@ function parseFailOn(value: string): Array<(typeof FAIL_CLASSES)[number]> {
     }
   }
   return parts as Array<(typeof FAIL_CLASSES)[number]>;
+}
+
+/** entriesUsedIn keeps the lock entries used in at least one file the include/exclude file globs keep. */
+function entriesUsedIn(lock: LockFile, include: string[], exclude: string[]): LockFile {
+  if (include.length === 0 && exclude.length === 0) return lock;
+  const keep = globFilter(include, exclude, { dot: true });
+  return { ...lock, images: Object.fromEntries(Object.entries(lock.images).filter(([, entry]) => entry.files.some(keep))) };
 }

@@ -1,9 +1,10 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
 import { PinError } from '../../errors.js';
 import { formatFindings, hasErrors, lintOccurrences, LINT_FORMATS, type LintFormat } from '../../lint/index.js';
-import { scanPaths } from '../../pipeline/scan.js';
 import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { VERSION } from '../../version.js';
+import { reportFormat } from '../options.js';
+import { scanInputs } from '../stdin.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { reportUnreadable } from './list.js';
 
@@ -13,27 +14,29 @@ export interface LintCliOptions {
   /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
   maxFileSize?: string;
   format: string;
+  json?: boolean;
   mutableTags: string[];
   config?: string;
   include: string[];
   exclude: string[];
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** runLint implements `digestpin lint`: pull-policy and mutable-tag advice, no network; exit 1 on errors. */
 export async function runLint(paths: string[], opts: LintCliOptions, io: CliIO): Promise<number> {
-  if (!(LINT_FORMATS as readonly string[]).includes(opts.format)) {
-    throw new PinError('USAGE', `--format "${opts.format}" is not one of ${LINT_FORMATS.join(', ')}`);
-  }
+  const format = reportFormat(opts, LINT_FORMATS) as LintFormat;
   const mutableTags = opts.mutableTags.map(compilePattern);
   const config = await loadConfig(io.cwd, opts.config);
-  const scanned = await scanPaths(paths, {
+  const scanned = await scanInputs(paths, io, {
     cwd: io.cwd,
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
+    stdinFilename: opts.stdinFilename,
   });
   const findings = lintOccurrences(scanned.flatMap((f) => f.occurrences), { mutableTags });
-  io.stdout.write(formatFindings(findings, opts.format as LintFormat, { toolVersion: VERSION }));
+  io.stdout.write(formatFindings(findings, format, { toolVersion: VERSION }));
   // A symlink out of the tree may hold images kubectl applies: never pass over it silently.
   const outside = scanned.filter((f) => f.ignored === SYMLINK_OUTSIDE);
   for (const f of outside) io.stderr.write(`ignored ${f.display}: ${f.ignored}\n`);

@@ -1,5 +1,7 @@
 import { finderOptionsFor, loadConfig } from '../../config.js';
-import { scanPaths, type ScannedFile } from '../../pipeline/scan.js';
+import type { ScannedFile } from '../../pipeline/scan.js';
+import { reportFormat, TEXT_OR_JSON } from '../options.js';
+import { scanInputs } from '../stdin.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
 import { location, occurrenceJson } from '../output.js';
 
@@ -9,25 +11,30 @@ export interface ListCliOptions {
   /** maxFileSize is `--max-file-size` as typed (e.g. `32MiB`). */
   maxFileSize?: string;
   json?: boolean;
+  format?: string;
   config?: string;
   include: string[];
   exclude: string[];
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** runList implements `digestpin list`: every occurrence with its status, no network. */
 export async function runList(paths: string[], opts: ListCliOptions, io: CliIO): Promise<number> {
+  const json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   const config = await loadConfig(io.cwd, opts.config);
-  const scanned = await scanPaths(paths, {
+  const scanned = await scanInputs(paths, io, {
     cwd: io.cwd,
     include: [...config.include, ...opts.include],
     exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
+    stdinFilename: opts.stdinFilename,
   });
   const occurrences = scanned.flatMap((f) => f.occurrences);
   // A file no parser reads is reported once and never hides the others; the run then exits 2.
   const unreadable = reportUnreadable(scanned, io);
   const exit = unreadable > 0 ? ExitCode.error : ExitCode.ok;
-  if (opts.json) {
+  if (json) {
     writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));
     return exit;
   }
@@ -42,9 +49,9 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
   return exit;
 }
 
-/** reportUnreadable prints `error: file:line:col: reason [YAML_SYNTAX]` once per unreadable file and counts them. */
+/** reportUnreadable prints `digestpin: file:line:col: reason [YAML_SYNTAX]` once per unreadable file and counts them. */
 export function reportUnreadable(scanned: readonly ScannedFile[], io: CliIO): number {
   const unreadable = scanned.filter((f) => f.error !== undefined);
-  for (const f of unreadable) writeLine(io.stderr, `error: ${f.error} [YAML_SYNTAX]`);
+  for (const f of unreadable) writeLine(io.stderr, `digestpin: ${f.error} [YAML_SYNTAX]`);
   return unreadable.length;
 }

@@ -7,11 +7,11 @@ import { LockResolver } from '../../lock/resolver.js';
 import type { PinRun } from '../../pipeline/pin.js';
 import { pinTree, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
-import { scanText } from '../../pipeline/scan.js';
 import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
-import { ExitCode, readAll, writeLine, type CliIO } from '../io.js';
-import type { RegistryCliOptions } from '../options.js';
-import { displayReference, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
+import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
 import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
@@ -23,6 +23,7 @@ export interface PinCliOptions extends RegistryCliOptions {
   diff?: boolean;
   frozen?: boolean;
   json?: boolean;
+  format?: string;
   lock: string | false;
   digestOnly?: boolean;
   keepGoing?: boolean;
@@ -37,9 +38,9 @@ export interface PinCliOptions extends RegistryCliOptions {
 /** runPin implements `digestpin pin`: find, resolve everything, then write atomically. */
 export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): Promise<number> {
   if (opts.check && opts.diff) throw new PinError('USAGE', '--check and --diff cannot be combined');
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   if (opts.frozen && opts.lock === false) throw new PinError('USAGE', '--frozen needs a lock file (remove --no-lock)');
-  const stdinMode = paths.length === 1 && paths[0] === '-';
-  if (!stdinMode && paths.includes('-')) throw new PinError('USAGE', '"-" (stdin) cannot be combined with other paths');
+  const stdin = stdinMode(paths);
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const previous = lockFile ? await readLock(lockFile, { required: opts.frozen }) : emptyLock();
@@ -63,14 +64,14 @@ export async function runPin(paths: string[], opts: PinCliOptions, io: CliIO): P
       keepGoing: opts.keepGoing,
       mode: 'pin',
       lock: previous,
-      lockFile: stdinMode ? undefined : lockFile,
+      lockFile: stdin ? undefined : lockFile,
       lockDir: lockFile ? path.dirname(lockFile) : io.cwd,
-      write: !stdinMode && !opts.check && !opts.diff,
+      write: !stdin && !opts.check && !opts.diff,
       now: (io.now?.() ?? new Date()).toISOString(),
       // Finders choose by file name: stdin is scanned under --stdin-filename (default stdin.yaml).
-      scanned: stdinMode ? [scanText('-', opts.stdinFilename, await readAll(io.stdin), finderOptionsFor(config, opts))] : undefined,
+      scanned: stdin ? [await scanStdin(io, opts.stdinFilename, finderOptionsFor(config, opts))] : undefined,
     });
-    return printRun(report, { opts, io, stdinMode, lockFile, verb: 'pinned', preview: 'would pin' });
+    return printRun(report, { opts, io, stdinMode: stdin, lockFile, verb: 'pinned', preview: 'would pin' });
   } finally {
     await context?.close();
   }
@@ -94,8 +95,8 @@ export function printRun(report: PinTreeReport, ctx: PrintContext): number {
   const unreadable = report.scanned.filter((f) => f.error !== undefined);
   const failed = report.failures.length > 0 || unreadable.length > 0;
   if (failed) printFailures(io.stderr, report.failures, report.scanned);
-  for (const f of unreadable) writeLine(io.stderr, `error: ${f.error} [YAML_SYNTAX]`);
-  if (ctx.stdinMode) return finishStdin(report, io, failed);
+  for (const f of unreadable) writeLine(io.stderr, `digestpin: ${f.error} [YAML_SYNTAX]`);
+  if (ctx.stdinMode) return finishStdin(report, io, { ...opts, preview: ctx.preview, report: (r) => pinJson(r, { written: false, lockChanged: false }) });
   for (const notice of report.notices) writeLine(io.stderr, `digestpin: ${notice}`);
   if (failed && !opts.keepGoing) {
     writeLine(io.stderr, `digestpin: ${report.failures.length} reference(s) failed to resolve; nothing was written (use --keep-going to write the files that resolved)`);
@@ -116,13 +117,6 @@ export function printRun(report: PinTreeReport, ctx: PrintContext): number {
   return failed ? ExitCode.error : ExitCode.ok;
 }
 
-function finishStdin(run: PinRun, io: CliIO, failed: boolean): number {
-  if (failed) return ExitCode.error;
-  const scanned = run.scanned[0]!;
-  io.stdout.write(run.changes[0]?.after ?? scanned.text);
-  return ExitCode.ok;
-}
-
 function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
   for (const change of run.changes) {
     for (const { occurrence, digest, tag } of change.rewritten) {
@@ -133,6 +127,8 @@ function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string):
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
   for (const note of run.notes) writeLine(io.stderr, `note: ${note}`);
   for (const f of run.scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
+  const empty = emptyRunNote(run.scanned);
+  if (empty) writeLine(io.stderr, `digestpin: ${empty}`);
   const refs = run.changes.reduce((n, c) => n + c.rewritten.length, 0);
   writeLine(io.stderr, `${refs} reference(s) in ${run.changes.length} file(s) ${verb}; ${run.considered} unique tag(s) checked${lockFile ? `; lock written to ${path.relative(io.cwd, lockFile) || lockFile}` : ''}`);
 }

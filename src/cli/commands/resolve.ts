@@ -8,11 +8,12 @@ import { stripControl } from '../../sanitize.js';
 import type { ResolvedImage, ResolveOptions } from '../../registry/types.js';
 import { createRegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
-import type { RegistryCliOptions } from '../options.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 
 /** ResolveCliOptions are `digestpin resolve`'s flags. */
 export interface ResolveCliOptions extends RegistryCliOptions {
   json?: boolean;
+  format?: string;
   platform?: string;
 }
 
@@ -28,6 +29,7 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   if (opts.platform && !isPlatform(opts.platform)) {
     throw new PinError('USAGE', `--platform "${opts.platform}" must look like os/arch or os/arch/variant (e.g. linux/arm64/v8)`);
   }
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
   const config = await loadConfig(io.cwd, opts.config);
   const context = await createRegistryContext(opts, config, io);
   let outcomes: Outcome[];
@@ -37,11 +39,11 @@ export async function runResolve(inputs: string[], opts: ResolveCliOptions, io: 
   } finally {
     await context.close();
   }
-  for (const o of outcomes) if (o.error) writeLine(io.stderr, stripControl(`error: ${o.input}: ${o.error}`));
+  for (const o of outcomes) if (o.error) writeLine(io.stderr, stripControl(`digestpin: ${o.input}: ${o.error}`));
   const ok = outcomes.filter((o) => o.result);
   const platformErrors = opts.platform ? ok.filter((o) => !platformDigest(o.result!, opts.platform!)) : [];
   for (const o of platformErrors) {
-    writeLine(io.stderr, `error: ${o.input}: no ${opts.platform} manifest (${o.result!.platforms ? `has ${o.result!.platforms.map((p) => p.platform).join(', ')}` : 'single-platform image'})`);
+    writeLine(io.stderr, `digestpin: ${o.input}: no ${opts.platform} manifest (${o.result!.platforms ? `has ${o.result!.platforms.map((p) => p.platform).join(', ')}` : 'single-platform image'}) [PLATFORM_MISSING]`);
   }
   if (opts.json) writeLine(io.stdout, JSON.stringify(ok.map((o) => resolveJson(o, opts.platform)), null, 2));
   else for (const o of ok) printText(o, io, opts.platform);
@@ -53,7 +55,7 @@ async function resolveOne(input: string, resolver: { resolve(ref: ImageReference
     const ref = parseReference(input);
     return { input, ref, result: await resolver.resolve(ref, options) };
   } catch (error) {
-    return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : errorMessage(error) };
+    return { input, error: isPinError(error) ? `${error.message} [${error.code}]` : `unexpected error: ${errorMessage(error)} [UNKNOWN]` };
   }
 }
 

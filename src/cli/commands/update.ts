@@ -19,7 +19,8 @@ import type { VersionLevel } from '../../versioning/select.js';
 import type { ImageReference } from '../../reference/types.js';
 import { createRegistryContext, type RegistryContext } from '../context.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
-import type { RegistryCliOptions } from '../options.js';
+import { DEFAULT_STDIN_FILENAME, scanStdin, stdinMode } from '../stdin.js';
+import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 import { location, printFailures, progressLine } from '../output.js';
 import { printRun } from './pin.js';
 
@@ -31,11 +32,16 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   check?: boolean;
   diff?: boolean;
   json?: boolean;
+  format?: string;
   lock: string | false;
   keepGoing?: boolean;
   pullSecretsFromTree?: boolean;
+  /** include and exclude are file globs, as for pin. */
   include: string[];
   exclude: string[];
+  /** image and excludeImage are globs on image names (registry/repo:tag). */
+  image: string[];
+  excludeImage: string[];
   pr?: boolean;
   branch: string;
   base?: string;
@@ -50,6 +56,8 @@ export interface UpdateCliOptions extends RegistryCliOptions {
   requirePlatforms?: string;
   /** versions is the default version level (`update --versions patch|minor|major`). */
   versions?: VersionLevel;
+  /** stdinFilename is the name stdin ("-") is scanned under. */
+  stdinFilename?: string;
 }
 
 /** DEFAULT_AUTHOR signs the bot's commits when --author is not given. */
@@ -62,6 +70,9 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
   if (!opts.pr && (opts.dryRun || opts.label.length || opts.reviewer.length || opts.draft)) {
     throw new PinError('USAGE', '--dry-run, --label, --reviewer and --draft only apply with --pr');
   }
+  opts.json = reportFormat(opts, TEXT_OR_JSON) === 'json';
+  const stdin = stdinMode(paths);
+  if (stdin && opts.pr) throw new PinError('USAGE', '--pr cannot read stdin ("-"): it commits files in a git checkout');
   const config = await loadConfig(io.cwd, opts.config);
   const lockFile = opts.lock === false ? undefined : path.resolve(io.cwd, opts.lock);
   const context = await createRegistryContext(opts, config, io);
@@ -70,11 +81,15 @@ export async function runUpdate(paths: string[], opts: UpdateCliOptions, io: Cli
     const recording = new RecordingResolver(platforms ? new RequirePlatformsResolver(context.client, platforms) : context.client);
     const policyFor = policyResolver(config.updates, opts.versions);
     const base = await runOptions(paths, opts, { io, config, lockFile, resolver: recording, context, policyFor });
-    const write = !opts.pr && !opts.check && !opts.diff;
+    if (stdin) {
+      base.scanned = [await scanStdin(io, opts.stdinFilename ?? DEFAULT_STDIN_FILENAME, base.finderOptions ?? {})];
+      base.lockFile = undefined;
+    }
+    const write = !stdin && !opts.pr && !opts.check && !opts.diff;
     const run = await pinTree({ ...base, write });
     for (const o of digestOnlyReferences(run)) writeLine(io.stderr, `left alone (digest only, no tag to follow): ${location(o)} ${o.span.raw}`);
     if (!opts.pr) {
-      return printRun(run, { opts, io, stdinMode: false, lockFile, verb: 'updated', preview: 'would update' });
+      return printRun(run, { opts, io, stdinMode: stdin, lockFile, verb: 'updated', preview: 'would update' });
     }
     base.versions = frozenVersions(run);
     if (run.failures.length > 0 && !opts.keepGoing) {
@@ -98,13 +113,13 @@ interface RunInputs {
 }
 
 async function runOptions(paths: string[], opts: UpdateCliOptions, { io, config, lockFile, resolver, context, policyFor }: RunInputs): Promise<PinTreeOptions> {
-  const byName = globFilter(opts.include, opts.exclude);
+  const byName = globFilter(opts.image, opts.excludeImage);
   const select = (o: Occurrence): boolean => byName(lockKey(o.ref!)) && !policyFor(o.ref!).ignore;
   return {
     paths,
     cwd: io.cwd,
-    include: config.include,
-    exclude: config.exclude,
+    include: [...config.include, ...opts.include],
+    exclude: [...config.exclude, ...opts.exclude],
     finderOptions: finderOptionsFor(config, opts),
     resolver,
     concurrency: opts.concurrency,
