@@ -3,7 +3,7 @@
 // cores; each worker runs the very same finders on the very same text, so occurrences,
 // offsets and errors are identical to the in-thread scan (test/pipeline/parse-pool.test.ts
 // checks that over every fixture). Small trees stay in this thread: a worker costs ~50 ms
-// of start-up, more than parsing a few hundred KB.
+// of start-up and copies to and from it; below POOL_MIN_CHARS that costs more than it saves.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -17,8 +17,12 @@ import { fromWire, type ScanBatch, type ScanJob, type ScanOutcome } from './scan
 /** FindOutcome is one file's findings, or the PinError its finder threw. */
 export type FindOutcome = Required<FindResult> | PinError;
 
-/** POOL_MIN_CHARS is the text size below which the scan stays in this thread (~1 s of parsing above it). */
-export const POOL_MIN_CHARS = 1_000_000;
+/**
+ * POOL_MIN_CHARS is the text size below which the scan stays in this thread. Measured on 2
+ * cores (docs/benchmarks.md, "Worker pool default"): at 7 MB the pool cost 1.6-1.9x the wall
+ * time of the in-thread scan; at 37 MB it tied on wall time and halved `list`'s peak RSS.
+ */
+export const POOL_MIN_CHARS = 16_000_000;
 const BATCH_CHARS = 256_000;
 const BATCH_FILES = 64;
 /**
