@@ -62,6 +62,7 @@ export type ScanMode = { where: 'pool'; workers: number } | { where: 'thread'; w
  */
 export async function findInParallel(
   jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void, limits = WORKER_LIMITS,
+  onFound?: (outcome: FindOutcome) => void,
 ): Promise<FindOutcome[]> {
   const entry = workerEntry();
   const size = Math.min(workers, jobs.length);
@@ -69,14 +70,36 @@ export async function findInParallel(
     try {
       const outcomes = await runPool(jobs, options, size, entry, limits);
       onMode?.({ where: 'pool', workers: size });
-      return outcomes.map(fromOutcome);
+      const found = outcomes.map(fromOutcome);
+      if (onFound) found.forEach(onFound);
+      return found;
     } catch (error) {
       onMode?.({ where: 'thread', why: error instanceof Error ? error.message : String(error) });
     }
   } else {
     onMode?.({ where: 'thread' });
   }
-  return jobs.map((job) => findHere(job, options));
+  return findYielding(jobs, options, onFound);
+}
+
+/**
+ * findYielding scans in this thread and lets the event loop run every BATCH_CHARS of text, so
+ * work started from onFound (a tag's resolution, issue 13 cause 2) proceeds while the scan goes on.
+ */
+async function findYielding(jobs: ScanJob[], options: FinderOptions, onFound?: (outcome: FindOutcome) => void): Promise<FindOutcome[]> {
+  const out: FindOutcome[] = [];
+  let chars = 0;
+  for (const job of jobs) {
+    const outcome = findHere(job, options);
+    out.push(outcome);
+    onFound?.(outcome);
+    chars += job.text.length;
+    if (onFound && chars >= BATCH_CHARS) {
+      chars = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return out;
 }
 
 function totalChars(jobs: ScanJob[]): number {
