@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
-import { YamlReader } from '../rewrite/yaml-reader.js';
-import { parseYaml } from '../rewrite/yaml-source.js';
+import { YamlReader } from '../yaml/reader.js';
+import { parseYaml } from '../yaml/source.js';
 import { slotOccurrence, type ImageSlot } from './compose.js';
 import type { Finder, FindResult, Occurrence } from './types.js';
 

@@ -1,6 +1,6 @@
 import { isScalar, type Scalar, type YAMLMap } from 'yaml';
-import { YamlReader } from '../rewrite/yaml-reader.js';
-import { parseYaml, positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { YamlReader } from '../yaml/reader.js';
+import { parseYaml, positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import { baseName } from './file-kind.js';
 import { classifyReference } from './image-occurrence.js';
 import type { Finder, FindResult, Occurrence } from './types.js';

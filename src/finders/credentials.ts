@@ -1,6 +1,6 @@
 import type { YAMLMap } from 'yaml';
-import type { YamlReader } from '../rewrite/yaml-reader.js';
-import { yamlError, type YamlSource } from '../rewrite/yaml-source.js';
+import type { YamlReader } from '../yaml/reader.js';
+import { yamlError, type YamlSource } from '../yaml/source.js';
 import { pullSecretNames } from './pod-context.js';
 import type { FindResult } from './types.js';
 

@@ -1,7 +1,7 @@
 import { isScalar, type Scalar, type YAMLMap } from 'yaml';
 import { digestProblem } from '../reference/index.js';
-import type { YamlReader } from '../rewrite/yaml-reader.js';
-import { positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import type { YamlReader } from '../yaml/reader.js';
+import { positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import type { Occurrence, TextSpan } from './types.js';
 
 // Shared by the helm-values shapes (maps, strings, split keys): reading a map's fields as

@@ -1,6 +1,6 @@
 import { isScalar, type YAMLMap } from 'yaml';
 import { isTemplated } from '../reference/index.js';
-import { keyString } from '../rewrite/yaml-reader.js';
+import { keyString } from '../yaml/reader.js';
 import { classifyReference } from './image-occurrence.js';
 import { base, digestOf, scalarText, skip, spanOf, tagDigestPlan, type Classified, type DigestField, type Walk } from './helm-fields.js';
 

@@ -1,7 +1,7 @@
 import { isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { isTemplated } from '../reference/index.js';
-import { isMergeKey, keyString, YamlReader } from '../rewrite/yaml-reader.js';
-import { parseYaml, scalarSource } from '../rewrite/yaml-source.js';
+import { isMergeKey, keyString, YamlReader } from '../yaml/reader.js';
+import { parseYaml, scalarSource } from '../yaml/source.js';
 import { baseName } from './file-kind.js';
 import {
   base, digestField, digestOf, scalarText, skip, spanOf, tagDigestPlan, type Classified, type Globals, type Walk,

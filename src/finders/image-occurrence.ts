@@ -1,7 +1,7 @@
 import type { Scalar } from 'yaml';
 import { isPinError } from '../errors.js';
 import { isTemplated, parseReference } from '../reference/index.js';
-import { positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import type { ImageReference } from '../reference/types.js';
 import type { Occurrence, PodContext, TextSpan } from './types.js';
 

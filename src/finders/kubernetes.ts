@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { isPinError } from '../errors.js';
-import { YamlReader, type Physical } from '../rewrite/yaml-reader.js';
-import { parseYaml, type YamlSource } from '../rewrite/yaml-source.js';
+import { YamlReader, type Physical } from '../yaml/reader.js';
+import { parseYaml, type YamlSource } from '../yaml/source.js';
 import { collectCredentials } from './credentials.js';
 import { isKustomizationName, isYamlFile } from './file-kind.js';
 import { findHelmTemplateImages } from './helm-template.js';

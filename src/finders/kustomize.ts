@@ -1,7 +1,7 @@
 import { isScalar, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { digestProblem } from '../reference/index.js';
-import { YamlReader, ownPair } from '../rewrite/yaml-reader.js';
-import { parseYaml, positionOf, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { YamlReader, ownPair } from '../yaml/reader.js';
+import { parseYaml, positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import { declaresKustomization, isKustomizationName, isYamlFile } from './file-kind.js';
 import { classifyReference } from './image-occurrence.js';
 import { keyIndent } from './pod-context.js';

@@ -1,6 +1,6 @@
 import { isMap, type YAMLMap } from 'yaml';
 import { PinError } from '../errors.js';
-import type { Physical, YamlReader } from '../rewrite/yaml-reader.js';
+import type { Physical, YamlReader } from '../yaml/reader.js';
 
 /** PathSegment is one key of a path spec; `each` means the key holds a sequence to iterate. */
 export interface PathSegment {

@@ -1,6 +1,6 @@
 import { isScalar, type YAMLMap } from 'yaml';
-import type { YamlReader } from '../rewrite/yaml-reader.js';
-import { lineStart } from '../rewrite/yaml-source.js';
+import type { YamlReader } from '../yaml/reader.js';
+import { lineStart } from '../yaml/source.js';
 import type { PodContext } from './types.js';
 
 /**

@@ -1,17 +1,11 @@
 import type { ImageReference } from '../reference/types.js';
+import type { TextSpan } from '../yaml/source.js';
 
 /** OccurrenceStatus says whether an occurrence needs pinning, is pinned, or must be left alone. */
 export type OccurrenceStatus = 'unpinned' | 'pinned' | 'skipped';
 
-/** TextSpan is a range of the file's text plus the text itself (without quotes). */
-export interface TextSpan {
-  /** start is the UTF-16 offset of the first character. */
-  start: number;
-  /** end is the UTF-16 offset after the last character. */
-  end: number;
-  /** raw is the exact text at [start, end). */
-  raw: string;
-}
+/** TextSpan is a range of the file's text plus the text itself (it lives with the YAML helpers). */
+export type { TextSpan } from '../yaml/source.js';
 
 /**
  * ReferencePlan: the occurrence's own text is an image reference; pinning

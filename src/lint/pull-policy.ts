@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { PinError } from '../errors.js';
 import type { Occurrence } from '../finders/types.js';
-import { keyString, ownPair } from '../rewrite/yaml-reader.js';
-import { lineStart, parseYaml, scalarSource, type YamlSource } from '../rewrite/yaml-source.js';
+import { keyString, ownPair } from '../yaml/reader.js';
+import { lineStart, parseYaml, scalarSource, type YamlSource } from '../yaml/source.js';
 import type { Edit } from '../rewrite/types.js';
 import { hasPullPolicy } from './rules.js';
 

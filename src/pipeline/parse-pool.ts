@@ -3,7 +3,7 @@
 // cores; each worker runs the very same finders on the very same text, so occurrences,
 // offsets and errors are identical to the in-thread scan (test/pipeline/parse-pool.test.ts
 // checks that over every fixture). Small trees stay in this thread: a worker costs ~50 ms
-// of start-up, more than parsing a few hundred KB.
+// of start-up and copies to and from it; below POOL_MIN_CHARS that costs more than it saves.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -17,8 +17,12 @@ import { fromWire, type ScanBatch, type ScanJob, type ScanOutcome } from './scan
 /** FindOutcome is one file's findings, or the PinError its finder threw. */
 export type FindOutcome = Required<FindResult> | PinError;
 
-/** POOL_MIN_CHARS is the text size below which the scan stays in this thread (~1 s of parsing above it). */
-export const POOL_MIN_CHARS = 1_000_000;
+/**
+ * POOL_MIN_CHARS is the text size below which the scan stays in this thread. Measured on 2
+ * cores (docs/benchmarks.md, "Worker pool default"): at 7 MB the pool cost 1.6-1.9x the wall
+ * time of the in-thread scan; at 37 MB it tied on wall time and halved `list`'s peak RSS.
+ */
+export const POOL_MIN_CHARS = 16_000_000;
 const BATCH_CHARS = 256_000;
 const BATCH_FILES = 64;
 /**
@@ -58,6 +62,7 @@ export type ScanMode = { where: 'pool'; workers: number } | { where: 'thread'; w
  */
 export async function findInParallel(
   jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void, limits = WORKER_LIMITS,
+  onFound?: (outcome: FindOutcome) => void,
 ): Promise<FindOutcome[]> {
   const entry = workerEntry();
   const size = Math.min(workers, jobs.length);
@@ -65,14 +70,36 @@ export async function findInParallel(
     try {
       const outcomes = await runPool(jobs, options, size, entry, limits);
       onMode?.({ where: 'pool', workers: size });
-      return outcomes.map(fromOutcome);
+      const found = outcomes.map(fromOutcome);
+      if (onFound) found.forEach(onFound);
+      return found;
     } catch (error) {
       onMode?.({ where: 'thread', why: error instanceof Error ? error.message : String(error) });
     }
   } else {
     onMode?.({ where: 'thread' });
   }
-  return jobs.map((job) => findHere(job, options));
+  return findYielding(jobs, options, onFound);
+}
+
+/**
+ * findYielding scans in this thread and lets the event loop run every BATCH_CHARS of text, so
+ * work started from onFound (a tag's resolution, issue 13 cause 2) proceeds while the scan goes on.
+ */
+async function findYielding(jobs: ScanJob[], options: FinderOptions, onFound?: (outcome: FindOutcome) => void): Promise<FindOutcome[]> {
+  const out: FindOutcome[] = [];
+  let chars = 0;
+  for (const job of jobs) {
+    const outcome = findHere(job, options);
+    out.push(outcome);
+    onFound?.(outcome);
+    chars += job.text.length;
+    if (onFound && chars >= BATCH_CHARS) {
+      chars = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return out;
 }
 
 function totalChars(jobs: ScanJob[]): number {

@@ -8,6 +8,7 @@ import type { PlannedBump, VersionPlanner } from '../update/version-plan.js';
 import { toPosix } from './collect.js';
 import { planChanges, type FileChange } from './plan.js';
 import { lockKey, resolveAll, type ResolveFailure } from './resolve.js';
+import { prefetching, prefetchWanted } from './prefetch.js';
 import { scanPaths, unreadableError, type ScannedFile } from './scan.js';
 
 /** PinRunOptions configure one pin or update run (no writing happens here). */
@@ -67,7 +68,13 @@ export interface PinRun {
 
 /** planPinRun finds, resolves (deduplicated) and plans rewrites and the lock, writing nothing. */
 export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
-  const scanned = options.scanned ?? (await scanPaths(options.paths, options));
+  // Resolution starts while the tree is scanned, unless something must see the whole scan first.
+  const early = !options.scanned && !options.beforeResolve && !options.versions;
+  const prefetcher = early ? prefetching(options.resolver, options.concurrency) : undefined;
+  const resolver = prefetcher ?? options.resolver;
+  const earlyWanted = (o: Occurrence): boolean => isCandidate(o, options.mode, new Set()) && (options.select?.(o) ?? true);
+  const onOccurrences = prefetcher && ((found: Occurrence[]) => prefetchWanted(prefetcher, found, earlyWanted));
+  const scanned = options.scanned ?? (await scanPaths(options.paths, { ...options, onOccurrences }));
   const unreadable = options.keepGoing ? undefined : unreadableError(scanned);
   if (unreadable) throw unreadable;
   const tagless = lockedTagless(scanned, options.lock, options.lockDir);
@@ -79,7 +86,7 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
   const refOf = (o: Occurrence): ImageReference => bumps.get(o)?.ref ?? o.ref!;
   const targets = scanned.flatMap((f) => f.occurrences.filter(wanted));
   const listFailed = new Set(versions.failures.map((f) => f.key));
-  const outcome = await resolveAll(targets.filter((o) => !listFailed.has(lockKey(o.ref!))).map(refOf), options.resolver, options.concurrency, options.onProgress);
+  const outcome = await resolveAll(targets.filter((o) => !listFailed.has(lockKey(o.ref!))).map(refOf), resolver, options.concurrency, options.onProgress);
   const { resolved } = outcome;
   const failures = [...versions.failures, ...outcome.failures].sort((a, b) => (a.key < b.key ? -1 : 1));
   const failed = new Set(failures.map((f) => f.key));

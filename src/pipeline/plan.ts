@@ -3,7 +3,7 @@ import type { Occurrence } from '../finders/types.js';
 import { applyEdits, checkEdits } from '../rewrite/splice.js';
 import { editsFor } from '../rewrite/plan.js';
 import type { Edit } from '../rewrite/types.js';
-import { parseYaml } from '../rewrite/yaml-source.js';
+import { parseYaml } from '../yaml/source.js';
 import { pullPolicyEdits } from '../lint/pull-policy.js';
 import type { ScannedFile } from './scan.js';
 

@@ -54,6 +54,6 @@ export async function resolveAll(
 }
 
 /** withoutDigest gives the tag-only view of a reference, so the registry is asked what the tag points to now. */
-function withoutDigest(ref: ImageReference): ImageReference {
+export function withoutDigest(ref: ImageReference): ImageReference {
   return ref.digest ? parseReference(lockKey(ref)) : ref;
 }

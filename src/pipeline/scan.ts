@@ -77,7 +77,7 @@ function tooLarge(file: string, display: string, limit: number): string | undefi
  * (`error`, no occurrences) so one bad file never hides the rest; files larger
  * than `options.maxFileSize` (default 16 MiB) are `ignored` without being read.
  */
-export async function scanFiles(files: string[], cwd: string, options: FinderOptions): Promise<ScannedFile[]> {
+export async function scanFiles(files: string[], cwd: string, options: FinderOptions, onOccurrences?: OnOccurrences): Promise<ScannedFile[]> {
   const scanned: ScannedFile[] = [];
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const read = files.map((file) => {
@@ -88,7 +88,7 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
   });
   const jobs = read.flatMap(({ display, decoded }) => ('text' in decoded ? [{ display, text: decoded.text }] : []));
   // The finders run here or in worker threads (large trees); results come back in file order.
-  const found = await findInParallel(jobs, options);
+  const found = await findInParallel(jobs, options, undefined, undefined, undefined, onOccurrences && ((r) => { if (!(r instanceof PinError)) onOccurrences(r.occurrences); }));
   let k = 0;
   for (const { file, display, decoded } of read) {
     if ('ignored' in decoded) {
@@ -113,10 +113,16 @@ export function unreadableError(scanned: readonly ScannedFile[]): PinError | und
   return errors.length > 0 ? new PinError('YAML_SYNTAX', errors.join('\n')) : undefined;
 }
 
+/**
+ * OnOccurrences is told each file's occurrences as soon as its finders ran (before the
+ * tree-wide kustomize and build-artifact skips), so a caller can start work early.
+ */
+export type OnOccurrences = (occurrences: Occurrence[]) => void;
+
 /** scanPaths collects the candidate files under `paths` (files or directories) and scans them. */
-export async function scanPaths(paths: string[], options: CollectOptions & { finderOptions?: FinderOptions }): Promise<ScannedFile[]> {
+export async function scanPaths(paths: string[], options: CollectOptions & { finderOptions?: FinderOptions; onOccurrences?: OnOccurrences }): Promise<ScannedFile[]> {
   const { files, ignored } = await collectTree(paths, options);
-  const scanned = await scanFiles(files, options.cwd, options.finderOptions ?? {});
+  const scanned = await scanFiles(files, options.cwd, options.finderOptions ?? {}, options.onOccurrences);
   const display = (file: string): string => toPosix(path.relative(options.cwd, file)) || path.basename(file);
   // Symlinks out of the tree are reported like other ignored files (and fail --check and lint).
   return [...scanned, ...ignored.map(({ file, reason }) => ({ file, display: display(file), text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: reason }))];

@@ -8,7 +8,7 @@ import { helmValuesFinder } from '../../src/finders/helm-values.js';
 import { kubernetesFinder } from '../../src/finders/kubernetes.js';
 import type { Finder, Occurrence } from '../../src/finders/types.js';
 import { lintOccurrences, pullPolicyEdits } from '../../src/lint/index.js';
-import { parseYaml } from '../../src/rewrite/yaml-source.js';
+import { parseYaml } from '../../src/yaml/source.js';
 import { applyEdits } from '../../src/rewrite/splice.js';
 import { fixturePairs, pinEdits } from './fixture-pairs.js';
 

@@ -82,6 +82,10 @@ describe('parse pool (issue 13)', () => {
     expect(found instanceof PinError ? [] : found!.occurrences.map((o) => o.span.raw)).toEqual(['nginx:1.25']);
   });
 
+  it('keeps a W2-sized tree (7 MB of YAML) in this thread by default: on 2 cores the pool lost there (docs/benchmarks.md)', () => {
+    expect(poolSize(7_100_000, {})).toBe(0);
+  });
+
   it('sizes the pool to the cores only for large inputs, and never with a custom finder registered', () => {
     expect(poolSize(POOL_MIN_CHARS - 1, {})).toBe(0);
     expect(poolSize(10 * POOL_MIN_CHARS, { DIGESTPIN_SCAN_WORKERS: '0' })).toBe(0);

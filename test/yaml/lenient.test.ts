@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parseYaml } from '../../src/rewrite/yaml-source.js';
+import { parseYaml } from '../../src/yaml/source.js';
 import { parseReference } from '../../src/reference/index.js';
 import { pinWithStub, stubDigest } from '../finders/helpers.js';
 

@@ -1,7 +1,16 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Scalar } from 'yaml';
 import { PinError } from '../errors.js';
-import { lenientShadow } from './yaml-lenient.js';
-import type { TextSpan } from '../finders/types.js';
+import { lenientShadow } from './lenient.js';
+
+/** TextSpan is a range of the file's text plus the text itself (without quotes). */
+export interface TextSpan {
+  /** start is the UTF-16 offset of the first character. */
+  start: number;
+  /** end is the UTF-16 offset after the last character. */
+  end: number;
+  /** raw is the exact text at [start, end). */
+  raw: string;
+}
 
 /** YamlSource is a parsed multi-document YAML text that still knows its exact source text. */
 export interface YamlSource {

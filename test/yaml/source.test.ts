@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Scalar } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { detectEol, parseYaml, positionOf, scalarSource } from '../../src/rewrite/yaml-source.js';
+import { detectEol, parseYaml, positionOf, scalarSource } from '../../src/yaml/source.js';
 
 /** valueOf parses `k: <value>` and returns the value scalar. */
 function valueOf(text: string): { scalar: Scalar; text: string } {

@@ -1,7 +1,7 @@
 import { isMap, isScalar } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { YamlReader } from '../../src/rewrite/yaml-reader.js';
-import { parseYaml } from '../../src/rewrite/yaml-source.js';
+import { YamlReader } from '../../src/yaml/reader.js';
+import { parseYaml } from '../../src/yaml/source.js';
 
 function reader(text: string, maxAliases?: number): { r: YamlReader; root: NonNullable<ReturnType<YamlReader['map']>> } {
   const source = parseYaml('t.yaml', text);

@@ -12,7 +12,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import { yamlError, type YamlSource } from './yaml-source.js';
+import { yamlError, type YamlSource } from './source.js';
 
 /** DEFAULT_MAX_ALIAS_COUNT bounds alias dereferences per document, so alias bombs fail fast. */
 export const DEFAULT_MAX_ALIAS_COUNT = 10_000;
