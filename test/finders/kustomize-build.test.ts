@@ -1,11 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseReference } from '../../src/reference/index.js';
-import { pinWithStub, source, stubDigest } from './helpers.js';
+import { tree, pinTree, builtImages } from '../helpers/kustomize-build.js';
+import { source, stubDigest } from './helpers.js';
 
 // What the pinned kustomization builds to, checked with the real `kubectl kustomize`
 // (kustomize v5: newTag + digest → `name:newTag@sha256:…`, see FACTS.md).
@@ -14,39 +11,6 @@ const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
 const MISSING_KUBECTL = KUBECTL.status === 0 ? undefined : 'kubectl is required for these tests: apt-get install -y kubectl';
 
 // The metrics-server overlay built from the shared corpus lives in test/corpus (npm run test:corpus).
-
-/** tree writes files into a fresh temp dir, removed when the test finishes. */
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'digestpin-kustomize-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-/** pinTree pins every file of the tree in place with the stub resolver. */
-function pinTree(dir: string, files: string[]): void {
-  for (const name of files) {
-    const file = path.join(dir, name);
-    writeFileSync(file, pinWithStub(name, readFileSync(file, 'utf8')).output);
-  }
-}
-
-/** builtImages runs `kubectl kustomize` and lists every container image of the output. */
-function builtImages(dir: string): string[] {
-  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  // stderr may carry deprecation warnings (`commonLabels`); only the exit status matters.
-  expect(run.status, run.stderr).toBe(0);
-  const images: string[] = [];
-  for (const doc of parseAllDocuments(run.stdout)) {
-    const obj = doc.toJS() as { spec?: { template?: { spec?: Record<string, Array<{ image: string }>> } } };
-    const pod = obj.spec?.template?.spec;
-    for (const key of ['initContainers', 'containers']) for (const c of pod?.[key] ?? []) images.push(c.image);
-  }
-  return images;
-}
 
 const pinned = (ref: string): string => `${ref}@${stubDigest(parseReference(ref))}`;
 
