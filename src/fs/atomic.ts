@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /** TEMP_MARKER is part of every temp file name digestpin writes, so stale ones can be found. */
@@ -58,9 +58,23 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const stale = names.filter((name) => isTempFile(name) && !writerIsAlive(name)).map((name) => path.join(dir, name));
+  const stale = staleTempFiles(dir, names);
   await Promise.all(stale.map((file) => fs.rm(file, { force: true })));
   return stale;
+}
+
+/**
+ * removeStaleTempFilesSync is removeStaleTempFiles for a directory whose entry names the
+ * caller already read (the tree walk reads each directory once).
+ */
+export function removeStaleTempFilesSync(dir: string, names: readonly string[]): string[] {
+  const stale = staleTempFiles(dir, names);
+  for (const file of stale) rmSync(file, { force: true });
+  return stale;
+}
+
+function staleTempFiles(dir: string, names: readonly string[]): string[] {
+  return names.filter((name) => isTempFile(name) && !writerIsAlive(name)).map((name) => path.join(dir, name));
 }
 
 /** writerIsAlive reports whether the process named in a temp file's name is still running. */

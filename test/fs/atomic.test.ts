@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTempFile, removeStaleTempFiles, TEMP_MARKER, writeFileAtomic } from '../../src/fs/atomic.js';
+import { collectFiles } from '../../src/pipeline/collect.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('writeFileAtomic', () => {
@@ -39,5 +40,17 @@ describe('removeStaleTempFiles', () => {
     } finally {
       alive.kill();
     }
+  });
+});
+
+describe('collectFiles and stale temp files', () => {
+  it('removes a killed run\'s temp files in every walked directory, from the one listing it reads', async () => {
+    const dir = await tempDir();
+    await fs.mkdir(path.join(dir, 'a', 'b'), { recursive: true });
+    const dead = `.app.yaml${TEMP_MARKER}999999999-deadbeef`;
+    await fs.writeFile(path.join(dir, 'a', 'b', dead), 'partial');
+    await fs.writeFile(path.join(dir, 'a', 'b', 'app.yaml'), 'image: x\n');
+    expect(await collectFiles([dir], { cwd: dir })).toEqual([path.join(dir, 'a', 'b', 'app.yaml')]);
+    expect(await fs.readdir(path.join(dir, 'a', 'b'))).toEqual(['app.yaml']);
   });
 });
