@@ -5,6 +5,7 @@ import { helmTemplateFinder } from './helm-template.js';
 import { helmValuesFinder } from './helm-values.js';
 import { kubernetesFinder } from './kubernetes.js';
 import { kustomizeFinder } from './kustomize.js';
+import { shapeOccurrence } from './occurrence-shape.js';
 import type { Finder, FinderOptions, FindResult } from './types.js';
 
 // Finders are plug-ins behind one interface, kept in a Map (Renovate manager/api.ts).
@@ -55,12 +56,12 @@ export function findersFor(file: string, text: string): Finder[] {
   return alone ? [alone] : matching;
 }
 
-/** findAll runs every finder that applies to a file and merges their results (sorted by offset). */
+/** findAll runs every finder that applies to a file and merges their results (sorted by offset, in the shared occurrence shape). */
 export function findAll(file: string, text: string, options: FinderOptions = {}): Required<FindResult> {
   const result: Required<FindResult> = { occurrences: [], secrets: [], serviceAccounts: [] };
   for (const finder of findersFor(file, text)) {
     const found = finder.find(file, text, options);
-    result.occurrences.push(...found.occurrences);
+    for (const o of found.occurrences) result.occurrences.push(shapeOccurrence(o));
     result.secrets.push(...(found.secrets ?? []));
     result.serviceAccounts.push(...(found.serviceAccounts ?? []));
   }
