@@ -3,6 +3,7 @@ import { acquireRunLock } from '../fs/run-lock.js';
 import { commitWrites, prepareWrites, type PlannedWrite } from '../fs/transaction.js';
 import { readLock, serializeLock } from '../lock/io.js';
 import type { LockFile } from '../lock/schema.js';
+import { diskTextOf } from './file-text.js';
 import type { FileChange } from './plan.js';
 
 /** WriteOptions say where the lock lives and how long to wait for another run's write phase. */
@@ -70,11 +71,14 @@ async function lockUpToDate(run: WritableRun, lockFile: string): Promise<boolean
 
 async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {
   const out: PlannedWrite[] = [];
-  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: () => change.after, expected: change.before });
+  // A change that does not hold its text is checked by fingerprint: its text is re-read only to write it.
+  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: () => change.after, expected: diskTextOf(change) ?? change.before });
   return out;
 }
 
 /** realTarget writes through a symlink to the file it names: a link is never replaced by a regular file. */
 async function realTarget(file: string): Promise<string> {
-  return fs.realpath(file).catch(() => file);
+  const real = await fs.realpath(file).catch(() => file);
+  return real === file ? file : real; // the same string, not a copy per file
+
 }
