@@ -1,4 +1,4 @@
-import type { Occurrence, PodContext } from './types.js';
+import type { Occurrence, PodContext, ReferencePlan } from './types.js';
 
 // A tree of 10,000 manifests yields ~50k occurrences that live for the whole run (issue 13
 // cause 5). Built by object spreads, each had a hidden class of its own (~19 MB of maps and
@@ -21,10 +21,13 @@ export function shapeOccurrence(o: Occurrence): Occurrence {
     status: o.status,
     skipReason: o.skipReason,
     ref: o.ref,
-    plan: o.plan,
+    plan: o.plan?.type === 'reference' ? REFERENCE_PLAN : o.plan,
     pod: o.pod === undefined ? undefined : internPod(o.pod),
   };
 }
+
+/** REFERENCE_PLAN is the one (frozen) plan of every occurrence whose own text is the reference. */
+const REFERENCE_PLAN: ReferencePlan = Object.freeze({ type: 'reference' });
 
 const CACHE_LIMIT = 20_000;
 const strings = new Map<string, string>();

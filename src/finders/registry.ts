@@ -61,10 +61,12 @@ export function findAll(file: string, text: string, options: FinderOptions = {})
   const result: Required<FindResult> = { occurrences: [], secrets: [], serviceAccounts: [] };
   for (const finder of findersFor(file, text)) {
     const found = finder.find(file, text, options);
-    for (const o of found.occurrences) result.occurrences.push(shapeOccurrence(o));
+    result.occurrences.push(...found.occurrences);
     result.secrets.push(...(found.secrets ?? []));
     result.serviceAccounts.push(...(found.serviceAccounts ?? []));
   }
   result.occurrences.sort((a, b) => a.span.start - b.span.start);
+  // map: an array of exactly the right size, in the shape occurrences share (they live for the whole run).
+  result.occurrences = result.occurrences.map(shapeOccurrence);
   return result;
 }

@@ -150,7 +150,8 @@ function lockRecords(
   const records: LockRecord[] = [];
   for (const file of scanned) {
     // One path string per file, shared by its records (not one per occurrence).
-    const relative = relativeTo(lockDir, file.file);
+    const rel = relativeTo(lockDir, file.file);
+    const relative = rel === file.display ? file.display : rel;
     for (const o of file.occurrences) {
       if (!o.ref || o.status === 'skipped') continue;
       if (o.ref.digest && !o.ref.tag && !written.has(o) && !how.tagless.has(o)) continue;
