@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { fingerprintOf } from '../fs/fingerprint.js';
 import { acquireRunLock } from '../fs/run-lock.js';
 import { commitWrites, prepareWrites, type PlannedWrite } from '../fs/transaction.js';
 import { readLock, serializeLock } from '../lock/io.js';
@@ -45,17 +46,27 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
   if (files.length === 0 && (await lockUpToDate(run, options.lockFile))) return { lockWritten: false, notices: [] };
   const held = await acquireRunLock(options.lockFile, { waitMs: options.lockWaitMs });
   try {
-    const current = await fs.readFile(options.lockFile, 'utf8').catch(() => undefined);
-    const lock = run.rebaseLock(await readLock(options.lockFile));
-    const text = serializeLock(lock);
-    // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
-    const unchanged = text === current || (current === undefined && Object.keys(lock.images).length === 0);
-    const lockWrite = unchanged ? [] : [{ target: await realTarget(options.lockFile), display: options.lockFile, content: text, expected: current }];
+    const { lock, lockWrite } = await lockWriteOf(run, options.lockFile);
     await commitWrites(await prepareWrites([...files, ...lockWrite]));
     return { lock, lockWritten: lockWrite.length > 0, notices: held.stale ? [held.stale] : [] };
   } finally {
     await held.release();
   }
+}
+
+/**
+ * lockWriteOf merges the run into a fresh read of the lock and plans its write, if its bytes
+ * change. The text read is checked by fingerprint at commit, so it is not held meanwhile.
+ */
+async function lockWriteOf(run: WritableRun, lockFile: string): Promise<{ lock: LockFile; lockWrite: PlannedWrite[] }> {
+  const current = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
+  const lock = run.rebaseLock(await readLock(lockFile));
+  const text = serializeLock(lock);
+  // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
+  const unchanged = text === current || (current === undefined && Object.keys(lock.images).length === 0);
+  if (unchanged) return { lock, lockWrite: [] };
+  const expected = current === undefined ? undefined : fingerprintOf(current);
+  return { lock, lockWrite: [{ target: await realTarget(lockFile), display: lockFile, content: text, expected }] };
 }
 
 /**
