@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Occurrence } from '../finders/types.js';
+import { byteOffsets, type ByteOffsets } from '../pipeline/file-text.js';
 import type { FileChange } from '../pipeline/plan.js';
 import { lockKey, type ResolveFailure } from '../pipeline/resolve.js';
 import type { ScannedFile } from '../pipeline/scan.js';
@@ -61,10 +62,10 @@ export function location(o: Occurrence): string {
 /**
  * occurrenceJson is the stable JSON shape of an occurrence in `list --json` and `pin --json`.
  * `start`/`end` are UTF-16 offsets (JavaScript string indices); `byteStart`/`byteEnd` are
- * UTF-8 byte offsets into the file, given its text.
+ * UTF-8 byte offsets into the file, given its text (or, for a text not held, byteOffsets' answer).
  */
-export function occurrenceJson(o: Occurrence, text?: string): Record<string, unknown> {
-  const byteStart = text === undefined ? undefined : Buffer.byteLength(text.slice(0, o.span.start), 'utf8');
+export function occurrenceJson(o: Occurrence, text?: string | ByteOffsets): Record<string, unknown> {
+  const byteStart = text === undefined ? undefined : typeof text === 'string' ? Buffer.byteLength(text.slice(0, o.span.start), 'utf8') : text(o.span.start);
   return {
     file: o.file,
     line: o.line,
@@ -83,6 +84,13 @@ export function occurrenceJson(o: Occurrence, text?: string): Record<string, unk
     // A tagless reference means the `latest` tag, in list, pin, update, drift and the lock alike.
     tag: o.ref ? (o.ref.tag ?? (o.ref.digest ? undefined : 'latest')) : undefined,
   };
+}
+
+/** occurrencesJson lists a scanned file's occurrences as occurrenceJson does, reading its text at most once. */
+export function occurrencesJson(f: ScannedFile): Array<Record<string, unknown>> {
+  if (f.occurrences.length === 0) return [];
+  const offsets = byteOffsets(f, () => f.text);
+  return f.occurrences.map((o) => occurrenceJson(o, offsets));
 }
 
 /** progressLine returns a progress reporter that redraws one stderr line on a TTY, or undefined elsewhere. */

@@ -3,6 +3,7 @@ import { isPinError } from '../errors.js';
 import { isTemplated, parseReference } from '../reference/index.js';
 import { positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import type { ImageReference } from '../reference/types.js';
+import { intern } from './occurrence-shape.js';
 import type { Occurrence, PodContext, TextSpan } from './types.js';
 
 /** ImageSite is a physical scalar in an image position and what the position means. */
@@ -28,9 +29,11 @@ export function classifyReference(text: string): Classified {
   // (frozen) result, which keeps 50k occurrences from holding 50k copies of the same reference.
   const hit = classified.get(text);
   if (hit) return hit;
-  const result = Object.freeze(classify(text));
+  // A flat copy: a value sliced from a file would keep that whole file's text alive.
+  const flat = intern(text);
+  const result = Object.freeze(classify(flat));
   if (classified.size >= CACHE_LIMIT) classified.clear();
-  classified.set(text, result);
+  classified.set(flat, result);
   return result;
 }
 
@@ -60,41 +63,32 @@ export function imageOccurrence(source: YamlSource, finder: string, site: ImageS
   if (scalar.value === null || scalar.value === '') return undefined;
   const located = scalarSource(scalar, source.text);
   if (!located) return undefined;
-  const base = baseOccurrence(source, finder, located.span, site);
+  const at = (c: Classified): Occurrence => occurrenceAt(source, finder, located.span, site, c);
   if (typeof scalar.value !== 'string') {
-    return { ...base, status: 'skipped', skipReason: `invalid-reference: image is a ${typeof scalar.value}, not a string` };
+    return at({ status: 'skipped', skipReason: `invalid-reference: image is a ${typeof scalar.value}, not a string` });
   }
   const classified = classifyReference(scalar.value);
-  if (classified.status === 'skipped') return { ...base, ...classified };
-  if (!located.verbatim) return { ...base, status: 'skipped', skipReason: 'non-literal-scalar' };
-  return { ...base, ...classified, plan: { type: 'reference' } };
+  if (classified.status === 'skipped') return at(classified);
+  if (!located.verbatim) return at({ status: 'skipped', skipReason: 'non-literal-scalar' });
+  return at(classified);
 }
 
-/** baseOccurrence fills the location fields shared by every status. */
-function baseOccurrence(source: YamlSource, finder: string, span: TextSpan, site: ImageSite): Omit<Occurrence, 'status'> {
-  const out: Omit<Occurrence, 'status'> = {
+/** occurrenceAt builds the occurrence as one literal (findAll then gives it the shared shape, see occurrence-shape.ts). */
+function occurrenceAt(source: YamlSource, finder: string, span: TextSpan, site: ImageSite, c: Classified): Occurrence {
+  const { line, column } = positionOf(source, span.start);
+  const skipped = c.status === 'skipped';
+  return {
     file: source.file,
-    ...positionOf(source, span.start),
+    line,
+    column,
     span,
     finder,
     kind: site.kind,
-    path: site.path === undefined ? undefined : intern(site.path),
+    path: site.path,
+    status: c.status,
+    skipReason: skipped ? c.skipReason : undefined,
+    ref: skipped ? undefined : c.ref,
+    plan: skipped ? undefined : { type: 'reference' },
+    pod: site.pod,
   };
-  if (site.pod) out.pod = site.pod;
-  return out;
-}
-
-const interned = new Map<string, string>();
-
-/**
- * intern returns one shared, flat copy of a YAML path string: paths are built by
- * concatenation (rope strings in V8) and repeat across thousands of occurrences.
- */
-function intern(path: string): string {
-  const hit = interned.get(path);
-  if (hit !== undefined) return hit;
-  const flat = Buffer.from(path, 'utf8').toString('utf8');
-  if (interned.size >= CACHE_LIMIT) interned.clear();
-  interned.set(flat, flat);
-  return flat;
 }

@@ -5,6 +5,7 @@ import { helmTemplateFinder } from './helm-template.js';
 import { helmValuesFinder } from './helm-values.js';
 import { kubernetesFinder } from './kubernetes.js';
 import { kustomizeFinder } from './kustomize.js';
+import { shapeOccurrence } from './occurrence-shape.js';
 import type { Finder, FinderOptions, FindResult } from './types.js';
 
 // Finders are plug-ins behind one interface, kept in a Map (Renovate manager/api.ts).
@@ -55,7 +56,7 @@ export function findersFor(file: string, text: string): Finder[] {
   return alone ? [alone] : matching;
 }
 
-/** findAll runs every finder that applies to a file and merges their results (sorted by offset). */
+/** findAll runs every finder that applies to a file and merges their results (sorted by offset, in the shared occurrence shape). */
 export function findAll(file: string, text: string, options: FinderOptions = {}): Required<FindResult> {
   const result: Required<FindResult> = { occurrences: [], secrets: [], serviceAccounts: [] };
   for (const finder of findersFor(file, text)) {
@@ -65,5 +66,7 @@ export function findAll(file: string, text: string, options: FinderOptions = {})
     result.serviceAccounts.push(...(found.serviceAccounts ?? []));
   }
   result.occurrences.sort((a, b) => a.span.start - b.span.start);
+  // map: an array of exactly the right size, in the shape occurrences share (they live for the whole run).
+  result.occurrences = result.occurrences.map(shapeOccurrence);
   return result;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { PinError } from '../errors.js';
 import { TEMP_MARKER } from './atomic.js';
+import { fileChangedError, holdsFingerprint, type Fingerprint } from './fingerprint.js';
 import { errnoText, fsOps } from './ops.js';
 
 /** PlannedWrite is one file a run wants to replace. */
@@ -14,10 +15,10 @@ export interface PlannedWrite {
   /** content is the new text; a function is called once, while its temp file is written, so texts are not all held at once. */
   content: string | (() => string);
   /**
-   * expected is the text the run read from `target`: the file must still hold exactly
-   * that when it is replaced, else FILE_CHANGED. `undefined` skips the check.
+   * expected is the text the run read from `target`, or the fingerprint of its bytes: the file
+   * must still hold exactly that when it is replaced, else FILE_CHANGED. `undefined` skips the check.
    */
-  expected?: string;
+  expected?: string | Fingerprint;
 }
 
 /** PreparedWrite is a PlannedWrite whose complete, fsynced temp file sits beside its target. */
@@ -50,6 +51,8 @@ export async function prepareWrites(writes: PlannedWrite[]): Promise<PreparedWri
 const SKIPPED = Symbol('skipped after an earlier failure');
 
 async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
+  // First, so that a content function's own error (FILE_CHANGED from a re-read text) is not an IO error.
+  const content = typeof write.content === 'function' ? write.content() : write.content;
   const temp = path.join(path.dirname(write.target), `.${path.basename(write.target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
   const mode = await fsOps.stat(write.target).then((s) => s.mode & 0o7777, () => undefined);
   let handle;
@@ -59,7 +62,7 @@ async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
     throw ioError(write, error);
   }
   try {
-    await fsOps.write(handle, typeof write.content === 'function' ? write.content() : write.content);
+    await fsOps.write(handle, content);
     if (mode !== undefined) await handle.chmod(mode);
     await fsOps.sync(handle);
   } catch (error) {
@@ -81,7 +84,7 @@ export async function commitWrites(prepared: PreparedWrite[]): Promise<void> {
   for (const write of prepared) if (!(await stillHolds(write))) changed.push(write.display);
   if (changed.length > 0) {
     await abortWrites(prepared);
-    throw new PinError('FILE_CHANGED', `${changed.join(', ')}: changed on disk while digestpin ran; nothing was written (run again)`);
+    throw fileChangedError(changed);
   }
   for (let i = 0; i < prepared.length; i++) {
     const write = prepared[i]!;
@@ -97,7 +100,8 @@ export async function commitWrites(prepared: PreparedWrite[]): Promise<void> {
 async function stillHolds(write: PreparedWrite): Promise<boolean> {
   if (write.expected === undefined) return true;
   const now = await fsOps.readFile(write.target).catch(() => undefined);
-  return now !== undefined && now.equals(Buffer.from(write.expected, 'utf8'));
+  if (now === undefined) return false;
+  return typeof write.expected === 'string' ? now.equals(Buffer.from(write.expected, 'utf8')) : holdsFingerprint(now, write.expected);
 }
 
 /** abortWrites removes prepared temp files (best effort); the targets are untouched. */

@@ -30,7 +30,24 @@ export async function readLock(file: string, options: { required?: boolean } = {
   } catch (error) {
     throw new PinError('LOCK_INVALID', `${file}: invalid JSON: ${(error as Error).message}`, { cause: error });
   }
-  return validateLock(parsed, file);
+  return shareFileNames(validateLock(parsed, file));
+}
+
+/**
+ * shareFileNames keeps one string per distinct file name: a large tree's lock names each file
+ * once per tag it uses (50k strings for 10,000 files × 5 tags, kept for the whole run).
+ */
+function shareFileNames(lock: LockFile): LockFile {
+  const names = new Map<string, string>();
+  for (const entry of Object.values(lock.images)) {
+    entry.files = entry.files.map((f) => {
+      const seen = names.get(f);
+      if (seen !== undefined) return seen;
+      names.set(f, f);
+      return f;
+    });
+  }
+  return lock;
 }
 
 /** serializeLock renders a lock deterministically: sorted keys, 2-space indent, trailing newline. */

@@ -29,7 +29,8 @@ export function mergeLock(previous: LockFile, records: LockRecord[], scannedFile
   return { lockfileVersion: LOCKFILE_VERSION, images };
 }
 
-function groupRecords(records: LockRecord[]): Map<string, LockRecord> {
+/** groupRecords folds the records of one tag into one (files appended in order; the first digest wins). */
+export function groupRecords(records: LockRecord[]): Map<string, LockRecord> {
   const byKey = new Map<string, LockRecord>();
   for (const record of records) {
     const seen = byKey.get(record.key);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { baseName } from '../finders/file-kind.js';
+import { textInMemory } from './file-text.js';
 import { matchesImageName } from './kustomize-overrides.js';
 import type { ScannedFile } from './scan.js';
 
@@ -51,12 +52,20 @@ export function tiltImages(text: string): string[] {
   return [...text.matchAll(/^[ \t]*(?:docker_build|custom_build)\(\s*(?:ref\s*=\s*)?(['"])([^'"\s]+)\1/gm)].map((m) => m[2]!);
 }
 
+/** isBuildDeclaration: a Tiltfile or a skaffold config (the scan keeps these texts in memory for skipBuildArtifacts). */
+export function isBuildDeclaration(file: string, text: string): boolean {
+  return baseName(file) === 'Tiltfile' || isSkaffoldConfig(file, text);
+}
+
 /** declarationOf reads a scanned file as a skaffold config or Tiltfile, if it is one. */
 function declarationOf(f: ScannedFile): BuildDeclaration | undefined {
+  // A text left on disk is not a build declaration (the scan keeps those): no need to re-read it.
+  const text = textInMemory(f);
+  if (text === undefined) return undefined;
   const dir = path.dirname(f.file);
-  if (baseName(f.file) === 'Tiltfile') return { display: f.display, dir, images: tiltImages(f.text), reason: 'tilt-build' };
-  if (!isSkaffoldConfig(f.file, f.text)) return undefined;
-  return { display: f.display, dir, images: skaffoldImages(f.text), reason: 'skaffold-artifact' };
+  if (baseName(f.file) === 'Tiltfile') return { display: f.display, dir, images: tiltImages(text), reason: 'tilt-build' };
+  if (!isSkaffoldConfig(f.file, text)) return undefined;
+  return { display: f.display, dir, images: skaffoldImages(text), reason: 'skaffold-artifact' };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Occurrence } from '../finders/types.js';
 export interface OverridableFile {
   file: string;
   display: string;
-  text: string;
+  readonly text: string;
   occurrences: Occurrence[];
 }
 
@@ -31,7 +31,8 @@ interface Kustomization {
  */
 export function skipKustomizeOverridden(scanned: OverridableFile[]): void {
   const byPath = new Map(scanned.map((f) => [f.file, f]));
-  const kustomizations = scanned.map((f) => readKustomization(f.file, f.text)).filter((k): k is Kustomization => k !== undefined);
+  // Only kustomization files' texts are read (the others may not be held in memory).
+  const kustomizations = scanned.filter((f) => isKustomizationFile(f.file)).map((f) => readKustomization(f.file, f.text)).filter((k): k is Kustomization => k !== undefined);
   for (const k of kustomizations) {
     if (k.imageNames.length === 0) continue;
     for (const file of resourceFiles(k, new Set())) {
@@ -65,8 +66,13 @@ export function matchesImageName(name: string, image: string): boolean {
   }
 }
 
+/** isKustomizationFile: kustomize reads `kustomization.yaml`, `kustomization.yml` or `Kustomization` in a directory. */
+export function isKustomizationFile(file: string): boolean {
+  return KUSTOMIZATION_FILES.includes(path.basename(file));
+}
+
 function readKustomization(file: string, text: string): Kustomization | undefined {
-  if (!KUSTOMIZATION_FILES.includes(path.basename(file))) return undefined;
+  if (!isKustomizationFile(file)) return undefined;
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 100 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FinderOptions, Occurrence } from '../finders/types.js';
-import { mergeLock, type LockRecord } from '../lock/merge.js';
+import { groupRecords, mergeLock, type LockRecord } from '../lock/merge.js';
 import type { LockFile } from '../lock/schema.js';
 import type { ImageReference } from '../reference/types.js';
 import type { Resolver } from '../resolver/types.js';
@@ -100,7 +100,8 @@ export async function planPinRun(options: PinRunOptions): Promise<PinRun> {
     },
     { digestOnly: options.digestOnly, pullPolicy: options.pullPolicy, tagFor: (o) => bumps.get(o)?.to },
   );
-  const records = lockRecords(scanned, plan.changes, resolved, options.lockDir, { refOf, tagless });
+  // Grouped by tag now: rebaseLock keeps them until the write (one record per tag, not per occurrence).
+  const records = [...groupRecords(lockRecords(scanned, plan.changes, resolved, options.lockDir, { refOf, tagless })).values()];
   // A file that was not read (too large, unreadable) keeps its lock entries: nothing is known about it.
   const scannedFiles = new Set(scanned.filter((f) => !f.ignored && !f.error).map((f) => relativeTo(options.lockDir, f.file)));
   const rebaseLock = (fresh: LockFile): LockFile => mergeLock(fresh, records, scannedFiles, options.now);
@@ -126,10 +127,11 @@ function isCandidate(o: Occurrence, mode: 'pin' | 'update', tagless: Set<Occurre
 function lockedTagless(scanned: ScannedFile[], lock: LockFile, lockDir: string): Set<Occurrence> {
   const out = new Set<Occurrence>();
   for (const file of scanned) {
+    let relative: string | undefined;
     for (const o of file.occurrences) {
       if (o.status !== 'pinned' || !o.ref?.digest || o.ref.tag !== undefined) continue;
       const entry = lock.images[lockKey(o.ref)];
-      if (entry?.digest === o.ref.digest && entry.files.includes(relativeTo(lockDir, file.file))) out.add(o);
+      if (entry?.digest === o.ref.digest && entry.files.includes((relative ??= relativeTo(lockDir, file.file)))) out.add(o);
     }
   }
   return out;
@@ -147,6 +149,9 @@ function lockRecords(
   for (const change of changes) for (const r of change.rewritten) written.set(r.occurrence, r.digest);
   const records: LockRecord[] = [];
   for (const file of scanned) {
+    // One path string per file, shared by its records (not one per occurrence).
+    const rel = relativeTo(lockDir, file.file);
+    const relative = rel === file.display ? file.display : rel;
     for (const o of file.occurrences) {
       if (!o.ref || o.status === 'skipped') continue;
       if (o.ref.digest && !o.ref.tag && !written.has(o) && !how.tagless.has(o)) continue;
@@ -155,7 +160,7 @@ function lockRecords(
       const key = lockKey(written.has(o) ? how.refOf(o) : o.ref);
       const info = resolved.get(key);
       const fromRegistry = info && info.digest === digest ? info : undefined;
-      records.push({ key, digest, mediaType: fromRegistry?.mediaType, platforms: fromRegistry?.platforms, files: [relativeTo(lockDir, file.file)] });
+      records.push({ key, digest, mediaType: fromRegistry?.mediaType, platforms: fromRegistry?.platforms, files: [relative] });
     }
   }
   return records;

@@ -2,10 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
-import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
+import type { FinderOptions, FindResult, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
+import { fingerprintOf } from '../fs/fingerprint.js';
 import { collectTree, toPosix, type CollectOptions } from './collect.js';
-import { skipBuildArtifacts } from './build-artifacts.js';
-import { skipKustomizeOverridden } from './kustomize-overrides.js';
+import { isBuildDeclaration, skipBuildArtifacts } from './build-artifacts.js';
+import { ScannedOnDisk, type DiskText } from './file-text.js';
+import { isKustomizationFile, skipKustomizeOverridden } from './kustomize-overrides.js';
 import { findInParallel } from './parse-pool.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
@@ -14,7 +16,8 @@ export interface ScannedFile {
   file: string;
   /** display is the path relative to the cwd, `/`-separated (used in messages, lock and output). */
   display: string;
-  text: string;
+  /** text is what was scanned; unless kept in memory, reading it re-reads the file (FILE_CHANGED if it changed since). */
+  readonly text: string;
   occurrences: Occurrence[];
   secrets: FoundSecret[];
   serviceAccounts: FoundServiceAccount[];
@@ -95,13 +98,31 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
       scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
       continue;
     }
-    const result = found[k++]!;
-    if (result instanceof PinError) scanned.push({ file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: result.message });
-    else scanned.push({ file, display, text: decoded.text, ...result });
+    scanned.push(toScanned(file, display, decoded.text, found[k++]!));
   }
   skipKustomizeOverridden(scanned);
   skipBuildArtifacts(scanned);
   return scanned;
+}
+
+/**
+ * toScanned builds a scanned file. Its text is not held (issue 13 cause 5): `text` re-reads
+ * the file and checks it still holds the bytes scanned (see file-text.ts), except for the
+ * texts kept in memory (keepsText).
+ */
+function toScanned(file: string, display: string, text: string, result: Required<FindResult> | PinError): ScannedFile {
+  const found = result instanceof PinError ? { occurrences: [], secrets: [], serviceAccounts: [], error: result.message } : result;
+  const disk: DiskText = { file, display, ...fingerprintOf(text) };
+  if (keepsText(display, text, disk.size)) return { file, display, text, ...found };
+  return new ScannedOnDisk(disk, found);
+}
+
+/**
+ * keepsText: the tree-wide steps read kustomizations and build configs after the scan, and
+ * --json needs byte offsets, which differ from UTF-16 offsets only in non-ASCII texts.
+ */
+function keepsText(display: string, text: string, size: number): boolean {
+  return size !== text.length || isKustomizationFile(display) || isBuildDeclaration(display, text);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { promises as fs } from 'node:fs';
+import { fingerprintOf } from '../fs/fingerprint.js';
 import { acquireRunLock } from '../fs/run-lock.js';
 import { commitWrites, prepareWrites, type PlannedWrite } from '../fs/transaction.js';
 import { readLock, serializeLock } from '../lock/io.js';
 import type { LockFile } from '../lock/schema.js';
+import { diskTextOf } from './file-text.js';
 import type { FileChange } from './plan.js';
 
 /** WriteOptions say where the lock lives and how long to wait for another run's write phase. */
@@ -44,17 +46,27 @@ export async function writeRun(run: WritableRun, options: WriteOptions): Promise
   if (files.length === 0 && (await lockUpToDate(run, options.lockFile))) return { lockWritten: false, notices: [] };
   const held = await acquireRunLock(options.lockFile, { waitMs: options.lockWaitMs });
   try {
-    const current = await fs.readFile(options.lockFile, 'utf8').catch(() => undefined);
-    const lock = run.rebaseLock(await readLock(options.lockFile));
-    const text = serializeLock(lock);
-    // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
-    const unchanged = text === current || (current === undefined && Object.keys(lock.images).length === 0);
-    const lockWrite = unchanged ? [] : [{ target: await realTarget(options.lockFile), display: options.lockFile, content: text, expected: current }];
+    const { lock, lockWrite } = await lockWriteOf(run, options.lockFile);
     await commitWrites(await prepareWrites([...files, ...lockWrite]));
     return { lock, lockWritten: lockWrite.length > 0, notices: held.stale ? [held.stale] : [] };
   } finally {
     await held.release();
   }
+}
+
+/**
+ * lockWriteOf merges the run into a fresh read of the lock and plans its write, if its bytes
+ * change. The text read is checked by fingerprint at commit, so it is not held meanwhile.
+ */
+async function lockWriteOf(run: WritableRun, lockFile: string): Promise<{ lock: LockFile; lockWrite: PlannedWrite[] }> {
+  const current = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
+  const lock = run.rebaseLock(await readLock(lockFile));
+  const text = serializeLock(lock);
+  // A run that found nothing to lock never creates an empty lock file (an existing one is emptied).
+  const unchanged = text === current || (current === undefined && Object.keys(lock.images).length === 0);
+  if (unchanged) return { lock, lockWrite: [] };
+  const expected = current === undefined ? undefined : fingerprintOf(current);
+  return { lock, lockWrite: [{ target: await realTarget(lockFile), display: lockFile, content: text, expected }] };
 }
 
 /**
@@ -70,11 +82,14 @@ async function lockUpToDate(run: WritableRun, lockFile: string): Promise<boolean
 
 async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {
   const out: PlannedWrite[] = [];
-  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: () => change.after, expected: change.before });
+  // A change that does not hold its text is checked by fingerprint: its text is re-read only to write it.
+  for (const change of changes) out.push({ target: await realTarget(change.file), display: change.display, content: () => change.after, expected: diskTextOf(change) ?? change.before });
   return out;
 }
 
 /** realTarget writes through a symlink to the file it names: a link is never replaced by a regular file. */
 async function realTarget(file: string): Promise<string> {
-  return fs.realpath(file).catch(() => file);
+  const real = await fs.realpath(file).catch(() => file);
+  return real === file ? file : real; // the same string, not a copy per file
+
 }

@@ -37,5 +37,13 @@ export interface Resolver {
 
 /** lockKey is the lock / dedupe key of a reference: `registry/repo:tag` (a tagless reference means `latest`). */
 export function lockKey(ref: ImageReference): string {
-  return `${ref.name}:${ref.tag ?? 'latest'}`;
+  // Parsed references are frozen and shared by every occurrence of the same text: build each
+  // one's key once instead of one string per occurrence (50k for a 10,000-file tree).
+  const cached = keys.get(ref);
+  if (cached !== undefined) return cached;
+  const key = `${ref.name}:${ref.tag ?? 'latest'}`;
+  if (Object.isFrozen(ref)) keys.set(ref, key);
+  return key;
 }
+
+const keys = new WeakMap<ImageReference, string>();

@@ -3,7 +3,7 @@ import type { ScannedFile } from '../../pipeline/scan.js';
 import { reportFormat, TEXT_OR_JSON } from '../options.js';
 import { scanInputs } from '../stdin.js';
 import { ExitCode, writeLine, type CliIO } from '../io.js';
-import { location, occurrenceJson } from '../output.js';
+import { location, occurrencesJson } from '../output.js';
 
 /** ListCliOptions are `digestpin list`'s flags. */
 export interface ListCliOptions {
@@ -35,7 +35,7 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
   const unreadable = reportUnreadable(scanned, io);
   const exit = unreadable > 0 ? ExitCode.error : ExitCode.ok;
   if (json) {
-    writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))), null, 2));
+    writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => occurrencesJson(f)), null, 2));
     return exit;
   }
   for (const o of occurrences) {

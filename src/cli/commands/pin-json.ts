@@ -1,5 +1,7 @@
+import { byteOffsets } from '../../pipeline/file-text.js';
 import type { PinRun } from '../../pipeline/pin.js';
-import { occurrenceJson } from '../output.js';
+import type { FileChange } from '../../pipeline/plan.js';
+import { occurrenceJson, occurrencesJson } from '../output.js';
 
 /** pinJson is the stable `pin --json` / `update --json` report shape. */
 export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boolean }): Record<string, unknown> {
@@ -8,12 +10,18 @@ export function pinJson(run: PinRun, state: { written: boolean; lockChanged: boo
     lockChanged: state.lockChanged,
     files: run.changes.map((c) => ({
       file: c.display,
-      pinned: c.rewritten.map(({ occurrence, digest, tag }) => ({ ...occurrenceJson(occurrence, c.before), digest, ...(tag === undefined ? {} : { newTag: tag }) })),
+      pinned: pinnedJson(c),
     })),
     blockedFiles: run.blockedFiles,
     failures: run.failures.map((f) => ({ reference: f.ref.original, canonical: f.key, code: f.code, message: f.message })),
-    occurrences: run.scanned.flatMap((f) => f.occurrences.map((o) => occurrenceJson(o, f.text))),
+    occurrences: run.scanned.flatMap((f) => occurrencesJson(f)),
     ignoredFiles: run.scanned.filter((f) => f.ignored).map((f) => ({ file: f.display, reason: f.ignored })),
     unreadableFiles: run.scanned.filter((f) => f.error !== undefined).map((f) => ({ file: f.display, error: f.error })),
   };
+}
+
+/** pinnedJson lists a change's rewritten occurrences (the pre-write text is gone from disk once written: byteOffsets needs none). */
+function pinnedJson(c: FileChange): Array<Record<string, unknown>> {
+  const offsets = byteOffsets(c, () => c.before);
+  return c.rewritten.map(({ occurrence, digest, tag }) => ({ ...occurrenceJson(occurrence, offsets), digest, ...(tag === undefined ? {} : { newTag: tag }) }));
 }
