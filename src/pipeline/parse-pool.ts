@@ -83,20 +83,26 @@ export async function findInParallel(
 }
 
 /**
- * findYielding scans in this thread and lets the event loop run every BATCH_CHARS of text, so
+ * SLICE_MS is how long the in-thread scan runs before it lets the event loop turn (issue 13
+ * cause 2): requests started from onFound only send and receive at those turns. A turn costs
+ * microseconds; 256 KB steps (~280 ms of parsing) left the network idle during the scan.
+ */
+export const SLICE_MS = 8;
+
+/**
+ * findYielding scans in this thread and lets the event loop run every SLICE_MS of scanning, so
  * work started from onFound (a tag's resolution, issue 13 cause 2) proceeds while the scan goes on.
  */
 async function findYielding(jobs: ScanJob[], options: FinderOptions, onFound?: (outcome: FindOutcome) => void): Promise<FindOutcome[]> {
   const out: FindOutcome[] = [];
-  let chars = 0;
+  let turn = performance.now() + SLICE_MS;
   for (const job of jobs) {
     const outcome = findHere(job, options);
     out.push(outcome);
     onFound?.(outcome);
-    chars += job.text.length;
-    if (onFound && chars >= BATCH_CHARS) {
-      chars = 0;
+    if (onFound && performance.now() >= turn) {
       await new Promise((resolve) => setImmediate(resolve));
+      turn = performance.now() + SLICE_MS;
     }
   }
   return out;
