@@ -6,7 +6,7 @@ import type { FinderOptions, FoundSecret, FoundServiceAccount, Occurrence } from
 import { collectTree, toPosix, type CollectOptions } from './collect.js';
 import { skipBuildArtifacts } from './build-artifacts.js';
 import { skipKustomizeOverridden } from './kustomize-overrides.js';
-import { findInParallel } from './parse-pool.js';
+import { findInOrder, poolSize, type FindOutcome, type ScanSource } from './parse-pool.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
 export interface ScannedFile {
@@ -61,47 +61,58 @@ function readBytes(file: string, display: string): Buffer {
   }
 }
 
-/** tooLarge says why a file is skipped for its size, or undefined when it is within the limit. */
-function tooLarge(file: string, display: string, limit: number): string | undefined {
-  let size: number;
+/** fileSize stats a file (a scan reads only files within --max-file-size, and sizes the pool by them). */
+function fileSize(file: string, display: string): number {
   try {
-    size = statSync(file).size;
+    return statSync(file).size;
   } catch (error) {
     throw new PinError('IO', `${display}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return size > limit ? `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)` : undefined;
 }
+
+function tooLarge(size: number, limit: number): string {
+  return `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)`;
+}
+
+type Decoded = ReturnType<typeof decodeText>;
 
 /**
  * scanFiles reads and scans every file. A file no parser reads is kept as data
  * (`error`, no occurrences) so one bad file never hides the rest; files larger
  * than `options.maxFileSize` (default 16 MiB) are `ignored` without being read.
+ * Each file is read only when a scanner (this thread or a parse worker) takes it.
  */
 export async function scanFiles(files: string[], cwd: string, options: FinderOptions, onOccurrences?: OnOccurrences): Promise<ScannedFile[]> {
-  const scanned: ScannedFile[] = [];
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read = files.map((file) => {
+  const entries = files.map((file) => {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
-    const oversize = tooLarge(file, display, limit);
-    const decoded: ReturnType<typeof decodeText> = oversize ? { ignored: oversize } : decodeText(readBytes(file, display));
-    return { file, display, decoded };
+    return { file, display, size: fileSize(file, display) };
   });
-  const jobs = read.flatMap(({ display, decoded }) => ('text' in decoded ? [{ display, text: decoded.text }] : []));
-  // The finders run here or in worker threads (large trees); results come back in file order.
-  const found = await findInParallel(jobs, options, undefined, undefined, undefined, onOccurrences && ((r) => { if (!(r instanceof PinError)) onOccurrences(r.occurrences); }));
-  let k = 0;
-  for (const { file, display, decoded } of read) {
-    if ('ignored' in decoded) {
-      scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
-      continue;
-    }
-    const result = found[k++]!;
-    if (result instanceof PinError) scanned.push({ file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: result.message });
-    else scanned.push({ file, display, text: decoded.text, ...result });
-  }
+  const decoded = new Array<Decoded>(entries.length);
+  const source: ScanSource = {
+    count: entries.length,
+    load: (i) => {
+      const { file, display, size } = entries[i]!;
+      const d = (decoded[i] = size > limit ? { ignored: tooLarge(size, limit) } : decodeText(readBytes(file, display)));
+      return 'text' in d ? { display, text: d.text } : undefined;
+    },
+  };
+  const chars = entries.reduce((sum, e) => sum + (e.size > limit ? 0 : e.size), 0);
+  // The finders run here and, for large trees, in worker threads alongside; outcomes come back in file order.
+  const onFound = onOccurrences && ((_: number, r: FindOutcome) => { if (!(r instanceof PinError)) onOccurrences(r.occurrences); });
+  const found = await findInOrder(source, options, { workers: poolSize(chars), ...(onFound ? { onFound } : {}) });
+  const scanned = entries.map(({ file, display }, i) => toScanned(file, display, decoded[i]!, found[i]));
   skipKustomizeOverridden(scanned);
   skipBuildArtifacts(scanned);
   return scanned;
+}
+
+/** toScanned builds one file's ScannedFile from its decoded text (or why it was skipped) and its finders' outcome. */
+function toScanned(file: string, display: string, decoded: Decoded, result: FindOutcome | undefined): ScannedFile {
+  if ('ignored' in decoded) return { file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored };
+  if (result === undefined) throw new Error(`scan: ${display} was read but not scanned`);
+  if (result instanceof PinError) return { file, display, text: decoded.text, occurrences: [], secrets: [], serviceAccounts: [], error: result.message };
+  return { file, display, text: decoded.text, ...result };
 }
 
 /**
