@@ -51,16 +51,19 @@ function onlyBuiltInFinders(): boolean {
 /**
  * poolSize is the number of worker threads that scan `chars` of text alongside this thread
  * (0: this thread alone): one per further core the process may use (os.availableParallelism()
- * - 1, at most 7), none below POOL_MIN_CHARS or with a custom finder registered.
+ * - 1, at most 7) that is idle by the 1-minute `load` average, none below POOL_MIN_CHARS or
+ * with a custom finder registered.
  * DIGESTPIN_SCAN_WORKERS=N forces N workers besides this thread (0: this thread alone).
  */
-export function poolSize(chars: number, env: Record<string, string | undefined> = process.env): number {
+export function poolSize(chars: number, env: Record<string, string | undefined> = process.env, load = os.loadavg()[0]!): number {
   if (!onlyBuiltInFinders()) return 0;
   const forced = env.DIGESTPIN_SCAN_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
   const cores = os.availableParallelism();
   if (cores < 2 || chars < POOL_MIN_CHARS) return 0;
-  return Math.min(cores - 1, 7);
+  // A worker pays off only on an idle core: on a busy one its start-up and second JIT warm-up
+  // are extra CPU for no wall time (W2 pin at load 3-4 on 2 cores: 5.9-6.7 s -> 6.8-8.4 s).
+  return Math.max(0, Math.min(cores - 1, 7, Math.round(cores - load)));
 }
 
 /** ScanMode says where a scan ran; `why` explains a fallback from the pool to this thread. */

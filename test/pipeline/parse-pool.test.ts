@@ -86,8 +86,15 @@ describe('parse pool (issue 13)', () => {
   it('starts a worker for a W2-sized tree (7 MB of YAML), not for a W1-sized one (0.75 MB): this thread scans alongside', () => {
     // Slice "pool" of issue 13 changed this decision: the hybrid pool wins on W2 on 2 cores.
     const cores = os.availableParallelism();
-    expect(poolSize(7_100_000, {})).toBe(cores < 2 ? 0 : Math.min(cores - 1, 7));
-    expect(poolSize(750_000, {})).toBe(0);
+    expect(poolSize(7_100_000, {}, 0)).toBe(cores < 2 ? 0 : Math.min(cores - 1, 7));
+    expect(poolSize(750_000, {}, 0)).toBe(0);
+  });
+
+  it('starts only as many workers as there are idle cores (a worker on a busy core only adds CPU)', () => {
+    const cores = os.availableParallelism();
+    expect(poolSize(7_100_000, {}, cores + 1)).toBe(0);
+    expect(poolSize(7_100_000, {}, cores - 0.6)).toBe(cores < 2 ? 0 : 1);
+    expect(poolSize(7_100_000, { DIGESTPIN_SCAN_WORKERS: '1' }, cores + 1)).toBe(1);
   });
 
   it('sizes the pool to the cores only for large inputs, and never with a custom finder registered', () => {
