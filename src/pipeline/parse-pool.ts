@@ -109,7 +109,7 @@ export async function findInOrder(source: ScanSource, options: FinderOptions, pl
   const feed = (w: ScanWorker): void => {
     for (let batch = w.wants() ? queue.takeBatch() : undefined; batch; batch = w.wants() ? queue.takeBatch() : undefined) w.post(batch, options);
   };
-  const workers = startWorkers(plan, {
+  const workers = startWorkers(plan, (reason) => { why ??= reason; }, {
     ready: (w) => { feed(w); notify(); },
     answered: (w, batch, outcomes) => {
       // A crash (or an answer that does not restore) is rescanned here, so it is thrown exactly as the in-thread scan throws it.
@@ -152,14 +152,23 @@ export async function findInOrder(source: ScanSource, options: FinderOptions, pl
     await Promise.all(workers.map((w) => w.terminate()));
   }
   plan.onSplit?.(split);
-  plan.onMode?.(started === 0 ? { where: 'thread' } : why === undefined ? { where: 'pool', workers: started } : { where: 'thread', why });
+  plan.onMode?.(why !== undefined ? { where: 'thread', why } : started === 0 ? { where: 'thread' } : { where: 'pool', workers: started });
   return out;
 }
 
-function startWorkers(plan: ScanPlan, events: ConstructorParameters<typeof ScanWorker>[2]): ScanWorker[] {
+/** startWorkers starts plan.workers workers; one that cannot even be constructed is reported to `failed` and left out. */
+function startWorkers(plan: ScanPlan, failed: (why: string) => void, events: ConstructorParameters<typeof ScanWorker>[2]): ScanWorker[] {
   const entry = plan.workers > 0 ? workerEntry() : undefined;
   if (!entry) return [];
-  return Array.from({ length: plan.workers }, () => new ScanWorker(entry, plan.limits ?? WORKER_LIMITS, events));
+  const workers: ScanWorker[] = [];
+  for (let k = 0; k < plan.workers; k++) {
+    try {
+      workers.push(new ScanWorker(entry, plan.limits ?? WORKER_LIMITS, events));
+    } catch (error) {
+      failed(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return workers;
 }
 
 /** FileQueue hands out files in order, one (this thread) or a batch (a worker) at a time. */

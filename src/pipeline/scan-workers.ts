@@ -76,8 +76,9 @@ export class ScanWorker {
       if (!batch || batch.indices[0] !== message.id) return this.fail(`parse worker answered batch ${message.id} out of order`);
       this.events.answered(this, batch, message.outcomes);
     });
-    this.worker.once('error', (error) => this.fail(error.message));
-    this.worker.once('exit', (code) => this.fail(`parse worker exited with code ${code}`));
+    // `on`, not `once`: fail() runs once, and a second 'error' must not go unhandled.
+    this.worker.on('error', (error) => this.fail(error.message));
+    this.worker.on('exit', (code) => this.fail(`parse worker exited with code ${code}`));
   }
 
   /** wants says whether the worker is ready and holds fewer than BATCH_DEPTH batches. */
