@@ -1,36 +1,45 @@
 // Issue 13 cause 3: YAML parsing is most of a scan's CPU and runs one file at a time.
-// findInParallel runs the finders over many files in a worker_threads pool sized to the
-// cores; each worker runs the very same finders on the very same text, so occurrences,
+// findInOrder scans a tree's files in file order on this thread *and* on worker threads
+// alongside it (os.availableParallelism() - 1 of them), all taking files from one queue: the
+// workers start with the scan and warm up while this thread already scans, each file is read
+// only when a scanner takes it, results are re-joined in file order and reported per file as
+// they arrive. Each worker runs the very same finders on the very same text, so occurrences,
 // offsets and errors are identical to the in-thread scan (test/pipeline/parse-pool.test.ts
-// checks that over every fixture). Small trees stay in this thread: a worker costs ~50 ms
-// of start-up and copies to and from it; below POOL_MIN_CHARS that costs more than it saves.
-import { existsSync } from 'node:fs';
+// checks that over every fixture). A worker that cannot start or dies hands its files back.
 import os from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import { PinError, type ErrorCode } from '../errors.js';
 import { findAll, finders } from '../finders/registry.js';
 import type { FinderOptions, FindResult } from '../finders/types.js';
-import { fromWire, type ScanBatch, type ScanJob, type ScanOutcome } from './scan-outcome.js';
+import { fromWire, type ScanJob, type ScanOutcome } from './scan-outcome.js';
+import { ScanWorker, workerEntry, type PostedBatch } from './scan-workers.js';
 
 /** FindOutcome is one file's findings, or the PinError its finder threw. */
 export type FindOutcome = Required<FindResult> | PinError;
 
 /**
- * POOL_MIN_CHARS is the text size below which the scan stays in this thread. Measured on 2
- * cores (docs/benchmarks.md, "Worker pool default"): at 7 MB the pool cost 1.6-1.9x the wall
- * time of the in-thread scan; at 37 MB it tied on wall time and halved `list`'s peak RSS.
+ * POOL_MIN_CHARS is the text size below which no worker is started. A worker costs ~0.3 s of
+ * CPU (a cold isolate loading yaml and the finders, then its own JIT warm-up) and is ready only
+ * ~0.2-0.4 s into the scan: W1 (0.75 MB, ~0.55 s of scanning) would gain little and pay all of
+ * that; W2 (7 MB) gains ~1 s of wall time on 2 cores (measurements in the commit message).
  */
-export const POOL_MIN_CHARS = 16_000_000;
-const BATCH_CHARS = 256_000;
+export const POOL_MIN_CHARS = 2_000_000;
+const BATCH_CHARS = 64_000;
 const BATCH_FILES = 64;
 /**
- * WORKER_LIMITS keep each worker's heap small (issue 13 cause 5: peak RSS): a small young
- * generation is scavenged often, and parse garbage never piles up in the old one. A file too
- * big for them kills its worker, and the scan falls back to this thread.
+ * WORKER_LIMITS cap each worker's heap (issue 13 cause 5: peak RSS). 8/64 MB made the worker
+ * collect constantly (+1.4 s CPU on W2); 16/128 MB costs ~35 MB of RSS during the scan. A
+ * file too big for them kills its worker, and this thread scans that worker's files.
  */
-export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
+
+/**
+ * SLICE_MS is how long this thread scans before it lets the event loop turn (issue 13 cause
+ * 2): requests started from onFound only send and receive at those turns, and a worker's
+ * answers are only read then. A turn costs microseconds; 256 KB steps (~280 ms of parsing)
+ * left the network idle during the scan.
+ */
+export const SLICE_MS = 8;
 
 // Workers load only the built-in finders: a finder a library user registered would be missing there.
 const BUILT_IN = new Map(finders);
@@ -40,66 +49,186 @@ function onlyBuiltInFinders(): boolean {
 }
 
 /**
- * poolSize is the number of workers for `chars` of text (0: scan in this thread). It uses
- * every core the process may use (os.availableParallelism()), at most one per 500 KB and 8
- * in all; DIGESTPIN_SCAN_WORKERS=N forces N (0 disables the pool).
+ * poolSize is the number of worker threads that scan `chars` of text alongside this thread
+ * (0: this thread alone): one per further core the process may use (os.availableParallelism()
+ * - 1, at most 7) that is idle by the 1-minute `load` average, none below POOL_MIN_CHARS or
+ * with a custom finder registered.
+ * DIGESTPIN_SCAN_WORKERS=N forces N workers besides this thread (0: this thread alone).
  */
-export function poolSize(chars: number, env: Record<string, string | undefined> = process.env): number {
+export function poolSize(chars: number, env: Record<string, string | undefined> = process.env, load = os.loadavg()[0]!): number {
   if (!onlyBuiltInFinders()) return 0;
   const forced = env.DIGESTPIN_SCAN_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
   const cores = os.availableParallelism();
   if (cores < 2 || chars < POOL_MIN_CHARS) return 0;
-  return Math.min(cores, 8, Math.ceil(chars / 500_000));
+  // A worker pays off only on an idle core: on a busy one its start-up and second JIT warm-up
+  // are extra CPU for no wall time (W2 pin at load 3-4 on 2 cores: 5.9-6.7 s -> 6.8-8.4 s).
+  return Math.max(0, Math.min(cores - 1, 7, Math.round(cores - load)));
 }
 
 /** ScanMode says where a scan ran; `why` explains a fallback from the pool to this thread. */
 export type ScanMode = { where: 'pool'; workers: number } | { where: 'thread'; why?: string };
 
-/**
- * findInParallel runs findAll over every job (in order), in workers when poolSize says so.
- * A pool that cannot start or loses a worker falls back to scanning in this thread.
- */
-export async function findInParallel(
-  jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void, limits = WORKER_LIMITS,
-  onFound?: (outcome: FindOutcome) => void,
-): Promise<FindOutcome[]> {
-  const entry = workerEntry();
-  const size = Math.min(workers, jobs.length);
-  if (size > 1 && entry) {
-    try {
-      const outcomes = await runPool(jobs, options, size, entry, limits);
-      onMode?.({ where: 'pool', workers: size });
-      const found = outcomes.map(fromOutcome);
-      if (onFound) found.forEach(onFound);
-      return found;
-    } catch (error) {
-      onMode?.({ where: 'thread', why: error instanceof Error ? error.message : String(error) });
-    }
-  } else {
-    onMode?.({ where: 'thread' });
-  }
-  return findYielding(jobs, options, onFound);
+/** ScanSource hands out a scan's files in order, each read only when a scanner takes it. */
+export interface ScanSource {
+  /** count is the number of files. */
+  count: number;
+  /** load reads file `i`: the job to scan, or undefined when the file is not scanned (ignored). */
+  load(i: number): ScanJob | undefined;
+}
+
+/** ScanPlan says how findInOrder scans. */
+export interface ScanPlan {
+  /** workers is the number of worker threads (0: only this thread). */
+  workers: number;
+  limits?: ResourceLimits;
+  /** alongside: this thread scans too (default); false leaves the files to the workers while any lives. */
+  alongside?: boolean;
+  /** onFound is told each file's outcome as it arrives (in arrival order). */
+  onFound?: (index: number, outcome: FindOutcome) => void;
+  /** onMode is told where the scan ran, once, at its end. */
+  onMode?: (mode: ScanMode) => void;
+  /** onSplit is told, at the end, how many files this thread and the workers scanned. */
+  onSplit?: (split: { here: number; workers: number }) => void;
 }
 
 /**
- * findYielding scans in this thread and lets the event loop run every BATCH_CHARS of text, so
- * work started from onFound (a tag's resolution, issue 13 cause 2) proceeds while the scan goes on.
+ * findInOrder runs findAll over every file of `source` and returns the outcomes in file order
+ * (undefined for a file `load` skipped). Unexpected errors of a finder are rethrown as the
+ * in-thread scan throws them; an unreadable file rejects with its PinError.
  */
-async function findYielding(jobs: ScanJob[], options: FinderOptions, onFound?: (outcome: FindOutcome) => void): Promise<FindOutcome[]> {
-  const out: FindOutcome[] = [];
-  let chars = 0;
-  for (const job of jobs) {
-    const outcome = findHere(job, options);
-    out.push(outcome);
-    onFound?.(outcome);
-    chars += job.text.length;
-    if (onFound && chars >= BATCH_CHARS) {
-      chars = 0;
-      await new Promise((resolve) => setImmediate(resolve));
+export async function findInOrder(source: ScanSource, options: FinderOptions, plan: ScanPlan): Promise<Array<FindOutcome | undefined>> {
+  const out = new Array<FindOutcome | undefined>(source.count).fill(undefined);
+  const queue = new FileQueue(source);
+  const retry: Array<[number, ScanJob]> = [];
+  let why: string | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => { wake?.(); wake = undefined; };
+  const split = { here: 0, workers: 0 };
+  const found = (i: number, outcome: FindOutcome): void => { out[i] = outcome; plan.onFound?.(i, outcome); };
+  const feed = (w: ScanWorker): void => {
+    for (let batch = w.wants() ? queue.takeBatch() : undefined; batch; batch = w.wants() ? queue.takeBatch() : undefined) w.post(batch, options);
+  };
+  const workers = startWorkers(plan, (reason) => { why ??= reason; }, {
+    ready: (w) => { feed(w); notify(); },
+    answered: (w, batch, outcomes) => {
+      // A crash (or an answer that does not restore) is rescanned here, so it is thrown exactly as the in-thread scan throws it.
+      outcomes.forEach((o, k) => {
+        const restored = 'crash' in o ? undefined : restore(o);
+        if (restored) { split.workers += 1; found(batch.indices[k]!, restored); } else retry.push([batch.indices[k]!, batch.jobs[k]!]);
+      });
+      feed(w);
+      notify();
+    },
+    failed: (w, reason, unanswered) => {
+      why ??= reason;
+      workers.splice(workers.indexOf(w), 1);
+      for (const b of unanswered) b.indices.forEach((i, k) => retry.push([i, b.jobs[k]!]));
+      notify();
+    },
+  });
+  const started = workers.length;
+  try {
+    let turn = performance.now() + SLICE_MS;
+    for (;;) {
+      queue.rethrow();
+      const next = retry.shift() ?? (plan.alongside !== false || workers.length === 0 ? queue.takeOne() : undefined);
+      if (next) {
+        split.here += 1;
+        found(next[0], findHere(next[1], options));
+        if ((plan.onFound || workers.length > 0) && performance.now() >= turn) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turn = performance.now() + SLICE_MS;
+        }
+      } else if (queue.done && workers.every((w) => w.inFlight.length === 0)) {
+        queue.rethrow();
+        break;
+      } else {
+        await new Promise<void>((resolve) => { wake = resolve; });
+        turn = performance.now() + SLICE_MS;
+      }
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  plan.onSplit?.(split);
+  plan.onMode?.(why !== undefined ? { where: 'thread', why } : started === 0 ? { where: 'thread' } : { where: 'pool', workers: started });
+  return out;
+}
+
+/** startWorkers starts plan.workers workers; one that cannot even be constructed is reported to `failed` and left out. */
+function startWorkers(plan: ScanPlan, failed: (why: string) => void, events: ConstructorParameters<typeof ScanWorker>[2]): ScanWorker[] {
+  const entry = plan.workers > 0 ? workerEntry() : undefined;
+  if (!entry) return [];
+  const workers: ScanWorker[] = [];
+  for (let k = 0; k < plan.workers; k++) {
+    try {
+      workers.push(new ScanWorker(entry, plan.limits ?? WORKER_LIMITS, events));
+    } catch (error) {
+      failed(error instanceof Error ? error.message : String(error));
     }
   }
-  return out;
+  return workers;
+}
+
+/** FileQueue hands out files in order, one (this thread) or a batch (a worker) at a time. */
+class FileQueue {
+  private next = 0;
+  private error: unknown;
+  constructor(private readonly source: ScanSource) {}
+
+  /** done: every file was handed out (or reading one failed). */
+  get done(): boolean {
+    return this.next >= this.source.count;
+  }
+
+  /** takeOne reads the next scanned file; a read error is kept for rethrow (it may happen in a worker's event). */
+  takeOne(): [number, ScanJob] | undefined {
+    while (this.next < this.source.count) {
+      const i = this.next++;
+      let job: ScanJob | undefined;
+      try {
+        job = this.source.load(i);
+      } catch (error) {
+        this.error ??= error;
+        this.next = this.source.count;
+        return undefined;
+      }
+      if (job) return [i, job];
+    }
+    return undefined;
+  }
+
+  /** takeBatch takes about BATCH_CHARS of text (at most BATCH_FILES files): postMessage has a per-message cost. */
+  takeBatch(): PostedBatch | undefined {
+    const batch: PostedBatch = { indices: [], jobs: [] };
+    for (let chars = 0; chars < BATCH_CHARS && batch.jobs.length < BATCH_FILES;) {
+      const one = this.takeOne();
+      if (!one) break;
+      batch.indices.push(one[0]);
+      batch.jobs.push(one[1]);
+      chars += one[1].text.length;
+    }
+    return batch.jobs.length > 0 ? batch : undefined;
+  }
+
+  /** rethrow throws the error of a file that could not be read. */
+  rethrow(): void {
+    if (this.error !== undefined) throw this.error;
+  }
+}
+
+/**
+ * findInParallel runs findAll over every job and returns the outcomes in order: with `workers`
+ * worker threads (0: in this thread), this thread scanning alongside them only when `alongside`.
+ */
+export async function findInParallel(
+  jobs: ScanJob[], options: FinderOptions, workers = poolSize(totalChars(jobs)), onMode?: (mode: ScanMode) => void, limits = WORKER_LIMITS,
+  onFound?: (outcome: FindOutcome) => void, alongside = false,
+): Promise<FindOutcome[]> {
+  const source: ScanSource = { count: jobs.length, load: (i) => jobs[i] };
+  const plan: ScanPlan = { workers: Math.min(workers, jobs.length), limits, alongside, ...(onMode ? { onMode } : {}), ...(onFound ? { onFound: (_: number, o: FindOutcome) => onFound(o) } : {}) };
+  return (await findInOrder(source, options, plan)) as FindOutcome[];
 }
 
 function totalChars(jobs: ScanJob[]): number {
@@ -115,83 +244,12 @@ function findHere(job: ScanJob, options: FinderOptions): FindOutcome {
   }
 }
 
-function fromOutcome(outcome: ScanOutcome): FindOutcome {
+/** restore turns a worker's answer back into an outcome; undefined when its references no longer parse here. */
+function restore(outcome: Exclude<ScanOutcome, { crash: unknown }>): FindOutcome | undefined {
   if ('pinError' in outcome) return new PinError(outcome.pinError.code as ErrorCode, outcome.pinError.message);
-  if ('crash' in outcome) {
-    const error = new Error(outcome.crash.message);
-    if (outcome.crash.stack) error.stack = outcome.crash.stack;
-    throw error;
-  }
-  return { ...outcome.found, occurrences: outcome.found.occurrences.map(fromWire) };
-}
-
-interface WorkerEntry {
-  /** code is the worker's source: a path, or a bootstrap script when `eval`. */
-  code: string;
-  eval: boolean;
-}
-
-/**
- * workerEntry finds the compiled worker next to this module; running from the TypeScript
- * sources (vitest, tsx) it bootstraps tsx in the worker first, when tsx is installed.
- */
-function workerEntry(): WorkerEntry | undefined {
-  const js = new URL('./parse-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { code: fileURLToPath(js), eval: false };
-  const ts = new URL('./parse-worker.ts', import.meta.url);
-  let tsx: string;
   try {
-    // require.resolve picks the CommonJS build; the worker imports the ESM one beside it.
-    tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    return { ...outcome.found, occurrences: outcome.found.occurrences.map(fromWire) };
   } catch {
     return undefined;
   }
-  if (!existsSync(fileURLToPath(ts))) return undefined;
-  return { code: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`, eval: true };
-}
-
-/** batches groups consecutive jobs into messages of about BATCH_CHARS (postMessage has a per-message cost). */
-function batches(jobs: ScanJob[]): Array<{ start: number; jobs: ScanJob[] }> {
-  const out: Array<{ start: number; jobs: ScanJob[] }> = [];
-  let current: { start: number; jobs: ScanJob[] } | undefined;
-  let chars = 0;
-  jobs.forEach((job, i) => {
-    if (!current || chars >= BATCH_CHARS || current.jobs.length >= BATCH_FILES) {
-      current = { start: i, jobs: [] };
-      out.push(current);
-      chars = 0;
-    }
-    current.jobs.push(job);
-    chars += job.text.length;
-  });
-  return out;
-}
-
-/** runPool hands batches to `size` workers as they free up; any worker failure rejects (the caller scans in-thread). */
-async function runPool(jobs: ScanJob[], options: FinderOptions, size: number, entry: WorkerEntry, limits: ResourceLimits): Promise<ScanOutcome[]> {
-  const queue = batches(jobs);
-  const outcomes: ScanOutcome[] = new Array<ScanOutcome>(jobs.length);
-  const workers = Array.from({ length: Math.min(size, queue.length) }, () => new Worker(entry.code, { eval: entry.eval, resourceLimits: limits }));
-  let next = 0;
-  try {
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
-        const current = queue[next++];
-        if (!current) return resolve();
-        const batch: ScanBatch = { id: current.start, jobs: current.jobs, options };
-        worker.postMessage(batch);
-      };
-      worker.on('message', (answer: { id: number; outcomes: ScanOutcome[] }) => {
-        answer.outcomes.forEach((o, i) => { outcomes[answer.id + i] = o; });
-        feed();
-      });
-      worker.once('error', reject);
-      // After resolve() this is a no-op; before it, a worker that died took its batch along.
-      worker.once('exit', (code) => reject(new Error(`parse worker exited with code ${code}`)));
-      feed();
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return outcomes;
 }

@@ -1,6 +1,7 @@
 // Plain-data outcomes of scanning one file, shared by the in-thread scan and the parse workers.
 import { isPinError } from '../errors.js';
 import { classifyReference } from '../finders/image-occurrence.js';
+import { shapeOccurrence } from '../finders/occurrence-shape.js';
 import type { FinderOptions, FindResult, Occurrence } from '../finders/types.js';
 
 /** ScanJob is one decoded file to run the finders over. */
@@ -53,9 +54,10 @@ function toWire(o: Occurrence): WireOccurrence {
  * reference through classifyReference, whose per-run cache hands back the shared, frozen value.
  */
 export function fromWire(o: WireOccurrence): Occurrence {
-  if (o.refText === undefined) return o;
+  // Re-shaped and re-interned here: structured clone gives every object a copy of its own.
+  if (o.refText === undefined) return shapeOccurrence(o);
   const { refText, ...rest } = o;
   const classified = classifyReference(refText);
   if (classified.status === 'skipped') throw new Error(`parse pool: reference ${JSON.stringify(refText)} no longer parses`);
-  return { ...rest, ref: classified.ref };
+  return shapeOccurrence({ ...rest, ref: classified.ref });
 }

@@ -8,7 +8,7 @@ import { collectTree, toPosix, type CollectOptions } from './collect.js';
 import { isBuildDeclaration, skipBuildArtifacts } from './build-artifacts.js';
 import { ScannedOnDisk, type DiskText } from './file-text.js';
 import { isKustomizationFile, skipKustomizeOverridden } from './kustomize-overrides.js';
-import { findInParallel } from './parse-pool.js';
+import { findInOrder, poolSize, type FindOutcome, type ScanSource } from './parse-pool.js';
 
 /** ScannedFile is one file's text and what the finders extracted from it. */
 export interface ScannedFile {
@@ -64,42 +64,68 @@ function readBytes(file: string, display: string): Buffer {
   }
 }
 
-/** tooLarge says why a file is skipped for its size, or undefined when it is within the limit. */
-function tooLarge(file: string, display: string, limit: number): string | undefined {
-  let size: number;
+/** fileSize stats a file (a scan reads only files within --max-file-size, and sizes the pool by them). */
+function fileSize(file: string, display: string): number {
   try {
-    size = statSync(file).size;
+    return statSync(file).size;
   } catch (error) {
     throw new PinError('IO', `${display}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return size > limit ? `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)` : undefined;
 }
+
+function tooLarge(size: number, limit: number): string {
+  return `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)`;
+}
+
+type Decoded = ReturnType<typeof decodeText>;
 
 /**
  * scanFiles reads and scans every file. A file no parser reads is kept as data
  * (`error`, no occurrences) so one bad file never hides the rest; files larger
  * than `options.maxFileSize` (default 16 MiB) are `ignored` without being read.
+ * Each file is read only when a scanner (this thread or a parse worker) takes it.
  */
 export async function scanFiles(files: string[], cwd: string, options: FinderOptions, onOccurrences?: OnOccurrences): Promise<ScannedFile[]> {
-  const scanned: ScannedFile[] = [];
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read = files.map((file) => {
+  const entries = files.map((file) => {
     const display = toPosix(path.relative(cwd, file)) || path.basename(file);
-    const oversize = tooLarge(file, display, limit);
-    const decoded: ReturnType<typeof decodeText> = oversize ? { ignored: oversize } : decodeText(readBytes(file, display));
-    return { file, display, decoded };
+    return { file, display, size: fileSize(file, display) };
   });
-  const jobs = read.flatMap(({ display, decoded }) => ('text' in decoded ? [{ display, text: decoded.text }] : []));
-  // The finders run here or in worker threads (large trees); results come back in file order.
-  const found = await findInParallel(jobs, options, undefined, undefined, undefined, onOccurrences && ((r) => { if (!(r instanceof PinError)) onOccurrences(r.occurrences); }));
-  let k = 0;
-  for (const { file, display, decoded } of read) {
-    if ('ignored' in decoded) {
-      scanned.push({ file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored: decoded.ignored });
-      continue;
-    }
-    scanned.push(toScanned(file, display, decoded.text, found[k++]!));
-  }
+  // A file's text is dropped as soon as its outcome arrives (issue 13 cause 5): the scan
+  // never holds more texts than the files in flight.
+  const pending = new Array<Decoded | undefined>(entries.length);
+  const scanned = new Array<ScannedFile>(entries.length);
+  const source: ScanSource = {
+    count: entries.length,
+    load: (i) => {
+      const { file, display, size } = entries[i]!;
+      if (size > limit) {
+        scanned[i] = ignoredFile(file, display, tooLarge(size, limit));
+        return undefined;
+      }
+      const d = decodeText(readBytes(file, display));
+      if ('ignored' in d) {
+        scanned[i] = ignoredFile(file, display, d.ignored);
+        return undefined;
+      }
+      pending[i] = d;
+      return { display, text: d.text };
+    },
+  };
+  const chars = entries.reduce((sum, e) => sum + (e.size > limit ? 0 : e.size), 0);
+  // The finders run here and, for large trees, in worker threads alongside; outcomes arrive in any order.
+  const onFound = (i: number, r: FindOutcome): void => {
+    const { file, display } = entries[i]!;
+    const d = pending[i];
+    if (!d || 'ignored' in d) throw new Error(`scan: ${display} was scanned but not read`);
+    pending[i] = undefined;
+    scanned[i] = toScanned(file, display, d.text, r);
+    if (onOccurrences && !(r instanceof PinError)) onOccurrences(r.occurrences);
+  };
+  await findInOrder(source, options, { workers: poolSize(chars), onFound });
+  entries.forEach(({ display }, i) => {
+    if (!scanned[i]) throw new Error(`scan: ${display} was read but not scanned`);
+  });
   skipKustomizeOverridden(scanned);
   skipBuildArtifacts(scanned);
   return scanned;
@@ -115,6 +141,10 @@ function toScanned(file: string, display: string, text: string, result: Required
   const disk: DiskText = { file, display, ...fingerprintOf(text) };
   if (keepsText(display, text, disk.size)) return { file, display, text, ...found };
   return new ScannedOnDisk(disk, found);
+}
+
+function ignoredFile(file: string, display: string, ignored: string): ScannedFile {
+  return { file, display, text: '', occurrences: [], secrets: [], serviceAccounts: [], ignored };
 }
 
 /**

@@ -2,6 +2,7 @@
 // oracle is every fixture, corpus file and example in the repository, scanned both ways
 // (workers forced on, even for small inputs) and compared value by value, errors included.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,8 +83,18 @@ describe('parse pool (issue 13)', () => {
     expect(found instanceof PinError ? [] : found!.occurrences.map((o) => o.span.raw)).toEqual(['nginx:1.25']);
   });
 
-  it('keeps a W2-sized tree (7 MB of YAML) in this thread by default: on 2 cores the pool lost there (docs/benchmarks.md)', () => {
-    expect(poolSize(7_100_000, {})).toBe(0);
+  it('starts a worker for a W2-sized tree (7 MB of YAML), not for a W1-sized one (0.75 MB): this thread scans alongside', () => {
+    // Slice "pool" of issue 13 changed this decision: the hybrid pool wins on W2 on 2 cores.
+    const cores = os.availableParallelism();
+    expect(poolSize(7_100_000, {}, 0)).toBe(cores < 2 ? 0 : Math.min(cores - 1, 7));
+    expect(poolSize(750_000, {}, 0)).toBe(0);
+  });
+
+  it('starts only as many workers as there are idle cores (a worker on a busy core only adds CPU)', () => {
+    const cores = os.availableParallelism();
+    expect(poolSize(7_100_000, {}, cores + 1)).toBe(0);
+    expect(poolSize(7_100_000, {}, cores - 0.6)).toBe(cores < 2 ? 0 : 1);
+    expect(poolSize(7_100_000, { DIGESTPIN_SCAN_WORKERS: '1' }, cores + 1)).toBe(1);
   });
 
   it('sizes the pool to the cores only for large inputs, and never with a custom finder registered', () => {
