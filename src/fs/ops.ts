@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, renameSync } from 'node:fs';
 
 /**
  * fsOps are the file-system calls the write phase makes. Tests replace single members to
@@ -9,9 +9,10 @@ export const fsOps = {
   open: (file: string, flags: string, mode?: number) => fs.open(file, flags, mode),
   write: (handle: fs.FileHandle, content: string | Uint8Array) => handle.writeFile(content),
   sync: (handle: fs.FileHandle) => handle.sync(),
-  rename: (from: string, to: string) => fs.rename(from, to),
+  /** rename and readFile are synchronous: the commit step runs them once per file, in order (issue 13 cause 4). */
+  rename: (from: string, to: string): void => renameSync(from, to),
   rm: (file: string) => fs.rm(file, { force: true }),
-  readFile: (file: string) => fs.readFile(file),
+  readFile: (file: string): Buffer => readFileSync(file),
   stat: (file: string) => fs.stat(file),
 };
 
