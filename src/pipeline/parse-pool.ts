@@ -63,7 +63,10 @@ export function poolSize(chars: number, env: Record<string, string | undefined> 
   if (cores < 2 || chars < POOL_MIN_CHARS) return 0;
   // A worker pays off only on an idle core: on a busy one its start-up and second JIT warm-up
   // are extra CPU for no wall time (W2 pin at load 3-4 on 2 cores: 5.9-6.7 s -> 6.8-8.4 s).
-  return Math.max(0, Math.min(cores - 1, 7, Math.round(cores - load)));
+  // One runnable process is expected in the 1-minute load: the step that ran just before in
+  // the same job (CI, a benchmark), or this run's own start-up.
+  const idle = cores - Math.max(0, load - 1);
+  return Math.max(0, Math.min(cores - 1, 7, Math.round(idle)));
 }
 
 /** ScanMode says where a scan ran; `why` explains a fallback from the pool to this thread. */
