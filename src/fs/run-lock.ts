@@ -59,7 +59,7 @@ export async function acquireRunLock(lockFile: string, options: RunLockOptions =
 
 async function readHolder(file: string): Promise<Holder | undefined> {
   try {
-    const parsed = JSON.parse(fsOps.readFile(file).toString('utf8')) as Partial<Holder>;
+    const parsed = JSON.parse(Buffer.from(fsOps.readFile(file)).toString('utf8')) as Partial<Holder>;
     if (Number.isInteger(parsed.pid) && typeof parsed.host === 'string') return { pid: parsed.pid!, host: parsed.host, started: String(parsed.started ?? '?') };
   } catch {
     // Being written right now, or not ours: treat as held until the deadline.

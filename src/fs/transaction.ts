@@ -100,13 +100,13 @@ export async function commitWrites(prepared: PreparedWrite[]): Promise<void> {
 
 function stillHolds(write: PreparedWrite): boolean {
   if (write.expected === undefined) return true;
-  let now: Buffer;
+  let now: Uint8Array;
   try {
     now = fsOps.readFile(write.target);
   } catch {
     return false;
   }
-  return typeof write.expected === 'string' ? now.equals(Buffer.from(write.expected, 'utf8')) : holdsFingerprint(now, write.expected);
+  return typeof write.expected === 'string' ? Buffer.from(write.expected, 'utf8').equals(now) : holdsFingerprint(now, write.expected);
 }
 
 /** abortWrites removes prepared temp files (best effort); the targets are untouched. */

@@ -79,3 +79,34 @@ describe('prepareWrites / commitWrites', () => {
     expect(Object.keys(await snapshot(dir)).sort()).toEqual(['c.yaml', 'sub/b.yaml']);
   });
 });
+
+describe('commitWrites reads each target into one reused buffer', () => {
+  it('compares files of different sizes correctly, one after another (a larger file after a smaller, and back)', async () => {
+    const dir = await tempDir();
+    const texts = ['a: 1\n', 'b: '.padEnd(200_000, 'x') + '\n', 'c: 3\n', 'd: '.padEnd(70_000, 'y') + '\n'];
+    const writes: PlannedWrite[] = [];
+    for (const [i, text] of texts.entries()) {
+      const file = path.join(dir, `f${i}.yaml`);
+      await fs.writeFile(file, text);
+      writes.push({ target: file, display: `f${i}.yaml`, content: text.replace(':', ' =:'), expected: text });
+    }
+    await commitWrites(await prepareWrites(writes));
+    for (const [i, text] of texts.entries()) expect(await fs.readFile(path.join(dir, `f${i}.yaml`), 'utf8')).toBe(text.replace(':', ' =:'));
+  });
+
+  it('still sees a change in the last byte of a large file', async () => {
+    const dir = await tempDir();
+    const big = path.join(dir, 'big.yaml');
+    const small = path.join(dir, 'small.yaml');
+    const text = 'b: '.padEnd(200_000, 'x') + '\n';
+    await fs.writeFile(big, text);
+    await fs.writeFile(small, 'a: 1\n');
+    const prepared = await prepareWrites([
+      { target: small, display: 'small.yaml', content: 'a: 2\n', expected: 'a: 1\n' },
+      { target: big, display: 'big.yaml', content: 'b: new\n', expected: text },
+    ]);
+    await fs.writeFile(big, `${text.slice(0, -1)}!`);
+    await expect(commitWrites(prepared)).rejects.toMatchObject({ code: 'FILE_CHANGED', message: expect.stringContaining('big.yaml') });
+    expect(await fs.readFile(small, 'utf8')).toBe('a: 1\n');
+  });
+});
