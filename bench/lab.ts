@@ -3,14 +3,14 @@
 // Writes WORK/lab.json (trees, env, registry flags) and WORK/env.sh, prints WORK, and stops
 // on Ctrl-C. Example:  . WORK/env.sh && cd "$(mktemp -d)" && cp -r $W1/. . && $PIN
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/harness/registry.js';
 import { parseBenchArgs } from './args.js';
 import { planTags, registryName, seedTags } from './generate.js';
-import { labEnv, writeDockerConfig } from './phases.js';
+import { labAccess, labEnv } from './phases.js';
 import { startProxy, type RunningProxy } from './proxy.js';
 import { makeTrees } from './suite.js';
 
@@ -39,15 +39,9 @@ async function main(): Promise<void> {
       ...(registry.caPem ? { caPem: registry.caPem } : {}), ...(registry.tokenServer ? { tokenRealm: registry.tokenServer.realm } : {}),
     }));
   }
-  const user = Object.entries(registry.users)[0];
-  const creds = config.auth === 'token' && user ? `${user[0]}:${user[1]}` : undefined;
-  const dockerConfig = path.join(work, 'docker');
-  await writeDockerConfig(dockerConfig, proxies, creds);
-  await mkdir(path.join(work, 'home'), { recursive: true });
-  const registryArgs = [
-    ...proxies.flatMap((p, i) => ['--registry-mirror', `${registryName(i)}=${p.host}`, '--insecure-registry', p.host]),
-    '--docker-config', dockerConfig, '--concurrency', String(config.concurrency),
-  ];
+  const access = await labAccess(config, work, registry.users, proxies);
+  const { dockerConfig } = access;
+  const registryArgs = [...access.registryArgs, '--concurrency', String(config.concurrency)];
   const most = Math.max(config.w1.unique, config.w2.unique, config.large.unique, ...config.scaleTags);
   await seedTags(registry, planTags({ ...config.shape, files: 1, refs: most, unique: most }), config.seedConcurrency);
   const lab = { root, work, config, proxies, registryNames: proxies.map((_, i) => registryName(i)), registryArgs, digests: new Map(),

@@ -4,7 +4,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchConfig } from './args.js';
-import { tagRef, type BenchTag } from './generate.js';
+import { registryName, tagRef, type BenchTag } from './generate.js';
 import { run, type Measured } from './measure.js';
 import { zeroCounts, type ProxyCounts, type RunningProxy } from './proxy.js';
 import { sampleEvenly, skopeoLoop } from './skopeo.js';
@@ -52,6 +52,28 @@ export async function writeDockerConfig(dir: string, proxies: RunningProxy[], cr
   const auth = creds ? Buffer.from(creds).toString('base64') : undefined;
   const auths = Object.fromEntries(proxies.map((p) => [p.host, auth ? { auth } : {}]));
   await writeFile(path.join(dir, 'config.json'), `${JSON.stringify({ auths }, null, 2)}\n`);
+}
+
+/** LabAccess is how the children reach the registry: docker config with credentials, and digestpin's flags. */
+export interface LabAccess {
+  dockerConfig: string;
+  registryArgs: string[];
+  /** creds is `user:password` in token mode. */
+  creds?: string;
+}
+
+/** labAccess writes the lab's docker config (and HOME) under work and builds digestpin's mirror and credential flags. */
+export async function labAccess(config: BenchConfig, work: string, users: Record<string, string>, proxies: RunningProxy[]): Promise<LabAccess> {
+  const user = Object.entries(users)[0];
+  const creds = config.auth === 'token' && user ? `${user[0]}:${user[1]}` : undefined;
+  const dockerConfig = path.join(work, 'docker');
+  await writeDockerConfig(dockerConfig, proxies, creds);
+  await mkdir(path.join(work, 'home'), { recursive: true });
+  const registryArgs = [
+    ...proxies.flatMap((p, i) => ['--registry-mirror', `${registryName(i)}=${p.host}`, '--insecure-registry', p.host]),
+    '--docker-config', dockerConfig,
+  ];
+  return { dockerConfig, registryArgs, ...(creds ? { creds } : {}) };
 }
 
 function resetAll(lab: Lab): void {

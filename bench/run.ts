@@ -13,7 +13,7 @@ import { parseBenchArgs, type BenchConfig } from './args.js';
 import { renderBlock, setupText, writeDoc } from './doc.js';
 import { planTags, registryName, seedTags } from './generate.js';
 import { GNU_TIME } from './measure.js';
-import { labEnv, writeDockerConfig, type Lab } from './phases.js';
+import { labAccess, labEnv, type Lab } from './phases.js';
 import { startProxy, type RunningProxy } from './proxy.js';
 import { buildTables, renderText, type BenchResults } from './report.js';
 import { skopeoPath } from './skopeo.js';
@@ -52,18 +52,9 @@ function machine(): Record<string, string> {
 }
 
 async function setupLab(config: BenchConfig, work: string, registry: RunningRegistry, proxies: RunningProxy[]): Promise<Lab> {
-  const registryNames = proxies.map((_, i) => registryName(i));
-  const user = Object.entries(registry.users)[0];
-  const creds = config.auth === 'token' && user ? `${user[0]}:${user[1]}` : undefined;
-  const dockerConfig = path.join(work, 'docker');
-  await writeDockerConfig(dockerConfig, proxies, creds);
-  await mkdir(path.join(work, 'home'), { recursive: true });
-  const registryArgs = [
-    ...proxies.flatMap((p, i) => ['--registry-mirror', `${registryNames[i]}=${p.host}`, '--insecure-registry', p.host]),
-    '--docker-config', dockerConfig,
-  ];
+  const { dockerConfig, registryArgs, creds } = await labAccess(config, work, registry.users, proxies);
   return {
-    root, work, config, proxies, registryNames, registryArgs, digests: new Map(),
+    root, work, config, proxies, registryNames: proxies.map((_, i) => registryName(i)), registryArgs, digests: new Map(),
     cli: config.cli ? path.resolve(config.cli) : path.join(root, 'bin', 'digestpin.js'),
     ...(config.before ? { before: path.resolve(config.before) } : {}),
     env: labEnv(path.join(work, 'home'), dockerConfig),
