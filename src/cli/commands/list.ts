@@ -2,7 +2,7 @@ import { finderOptionsFor, loadConfig } from '../../config.js';
 import type { ScannedFile } from '../../pipeline/scan.js';
 import { reportFormat, TEXT_OR_JSON } from '../options.js';
 import { scanInputs } from '../stdin.js';
-import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { ExitCode, writeLine, writeLines, type CliIO } from '../io.js';
 import { location, occurrencesJson } from '../output.js';
 
 /** ListCliOptions are `digestpin list`'s flags. */
@@ -38,10 +38,7 @@ export async function runList(paths: string[], opts: ListCliOptions, io: CliIO):
     writeLine(io.stdout, JSON.stringify(scanned.flatMap((f) => occurrencesJson(f)), null, 2));
     return exit;
   }
-  for (const o of occurrences) {
-    const status = o.status === 'skipped' ? `skipped (${o.skipReason ?? 'unknown'})` : o.status;
-    writeLine(io.stdout, `${location(o)}\t${status}\t${o.span.raw}`);
-  }
+  writeLines(io.stdout, occurrences.map((o) => `${location(o)}\t${o.status === 'skipped' ? `skipped (${o.skipReason ?? 'unknown'})` : o.status}\t${o.span.raw}`));
   for (const f of scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
   const count = (s: string): number => occurrences.filter((o) => o.status === s).length;
   const notRead = unreadable > 0 ? `; ${unreadable} file(s) could not be read` : '';

@@ -8,7 +8,7 @@ import type { PinRun } from '../../pipeline/pin.js';
 import { pinTree, type PinTreeReport } from '../../pipeline/pin-tree.js';
 import { parsePlatformList, RequirePlatformsResolver } from '../../registry/require-platforms.js';
 import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
-import { ExitCode, writeLine, type CliIO } from '../io.js';
+import { ExitCode, writeLine, writeLines, type CliIO } from '../io.js';
 import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
 import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
 import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
@@ -117,13 +117,17 @@ export function printRun(report: PinTreeReport, ctx: PrintContext): number {
   return failed ? ExitCode.error : ExitCode.ok;
 }
 
-function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
+function* changeLines(run: PinRun, verb: string): Generator<string> {
   for (const change of run.changes) {
     for (const { occurrence, digest, tag } of change.rewritten) {
       const moved = tag === undefined ? '' : ` (tag ${occurrence.ref?.tag} -> ${tag})`;
-      writeLine(io.stdout, `${verb} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}${moved}`);
+      yield `${verb} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}${moved}`;
     }
   }
+}
+
+function reportChanges(run: PinRun, io: CliIO, verb: string, lockFile?: string): void {
+  writeLines(io.stdout, changeLines(run, verb));
   for (const file of run.blockedFiles) writeLine(io.stderr, `skipped ${file}: a reference in it failed to resolve`);
   for (const note of run.notes) writeLine(io.stderr, `note: ${note}`);
   for (const f of run.scanned.filter((s) => s.ignored)) writeLine(io.stderr, `ignored ${f.display}: ${f.ignored}`);
