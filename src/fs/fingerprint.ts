@@ -12,9 +12,10 @@ export interface Fingerprint {
   readonly sha256: string;
 }
 
-/** fingerprintOf fingerprints a text as the UTF-8 bytes it was decoded from. */
-export function fingerprintOf(text: string): Fingerprint {
-  return { size: Buffer.byteLength(text, 'utf8'), sha256: createHash('sha256').update(text, 'utf8').digest('base64') };
+/** fingerprintOf fingerprints bytes, or a text as the UTF-8 bytes it was decoded from. */
+export function fingerprintOf(content: string | Uint8Array): Fingerprint {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('base64') };
 }
 
 /** holdsFingerprint reports whether `bytes` are exactly the fingerprinted bytes. */

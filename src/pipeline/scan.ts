@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PinError } from '../errors.js';
 import { findAll } from '../finders/registry.js';
 import type { FinderOptions, FindResult, FoundSecret, FoundServiceAccount, Occurrence } from '../finders/types.js';
-import { fingerprintOf } from '../fs/fingerprint.js';
+import { fingerprintOf, type Fingerprint } from '../fs/fingerprint.js';
 import { collectTree, toPosix, type CollectOptions } from './collect.js';
 import { isBuildDeclaration, skipBuildArtifacts } from './build-artifacts.js';
 import { ScannedOnDisk, type DiskText } from './file-text.js';
@@ -77,7 +77,11 @@ function tooLarge(size: number, limit: number): string {
   return `larger than --max-file-size (${size} bytes > ${limit}; set maxFileSize in .digestpin.yaml or --max-file-size to raise it)`;
 }
 
-type Decoded = ReturnType<typeof decodeText>;
+/** ReadText is a file's decoded text and the fingerprint of the bytes it was decoded from. */
+interface ReadText {
+  text: string;
+  fingerprint: Fingerprint;
+}
 
 /**
  * scanFiles reads and scans every file. A file no parser reads is kept as data
@@ -93,7 +97,7 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
   });
   // A file's text is dropped as soon as its outcome arrives (issue 13 cause 5): the scan
   // never holds more texts than the files in flight.
-  const pending = new Array<Decoded | undefined>(entries.length);
+  const pending = new Array<ReadText | undefined>(entries.length);
   const scanned = new Array<ScannedFile>(entries.length);
   const source: ScanSource = {
     count: entries.length,
@@ -103,12 +107,14 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
         scanned[i] = ignoredFile(file, display, tooLarge(size, limit));
         return undefined;
       }
-      const d = decodeText(readBytes(file, display));
+      const bytes = readBytes(file, display);
+      const d = decodeText(bytes);
       if ('ignored' in d) {
         scanned[i] = ignoredFile(file, display, d.ignored);
         return undefined;
       }
-      pending[i] = d;
+      // Fingerprinted from the bytes in hand (not by encoding the text again).
+      pending[i] = { text: d.text, fingerprint: fingerprintOf(bytes) };
       return { display, text: d.text };
     },
   };
@@ -116,10 +122,10 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
   // The finders run here and, for large trees, in worker threads alongside; outcomes arrive in any order.
   const onFound = (i: number, r: FindOutcome): void => {
     const { file, display } = entries[i]!;
-    const d = pending[i];
-    if (!d || 'ignored' in d) throw new Error(`scan: ${display} was scanned but not read`);
+    const read = pending[i];
+    if (!read) throw new Error(`scan: ${display} was scanned but not read`);
     pending[i] = undefined;
-    scanned[i] = toScanned(file, display, d.text, r);
+    scanned[i] = toScanned(file, display, read, r);
     if (onOccurrences && !(r instanceof PinError)) onOccurrences(r.occurrences);
   };
   await findInOrder(source, options, { workers: poolSize(chars), onFound });
@@ -136,9 +142,9 @@ export async function scanFiles(files: string[], cwd: string, options: FinderOpt
  * the file and checks it still holds the bytes scanned (see file-text.ts), except for the
  * texts kept in memory (keepsText).
  */
-function toScanned(file: string, display: string, text: string, result: Required<FindResult> | PinError): ScannedFile {
+function toScanned(file: string, display: string, { text, fingerprint }: ReadText, result: Required<FindResult> | PinError): ScannedFile {
   const found = result instanceof PinError ? { occurrences: [], secrets: [], serviceAccounts: [], error: result.message } : result;
-  const disk: DiskText = { file, display, ...fingerprintOf(text) };
+  const disk: DiskText = { file, display, ...fingerprint };
   if (keepsText(display, text, disk.size)) return { file, display, text, ...found };
   return new ScannedOnDisk(disk, found);
 }

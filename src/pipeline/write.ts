@@ -91,5 +91,4 @@ async function fileWrites(changes: FileChange[]): Promise<PlannedWrite[]> {
 async function realTarget(file: string): Promise<string> {
   const real = await fs.realpath(file).catch(() => file);
   return real === file ? file : real; // the same string, not a copy per file
-
 }
