@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { type CliResult, runCli, tempDir, readTreeBytes } from '../helpers/cli.js';
 
 /** DIGEST is what the lock says nginx:1.25 is. */
 export const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -24,14 +24,6 @@ export interface HostileOutcome extends CliResult {
   timedOut?: boolean;
 }
 
-async function snapshot(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const e of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(path.relative(dir, path.join(e.parentPath, e.name)), await fs.readFile(path.join(e.parentPath, e.name)));
-  }
-  return out;
-}
-
 /** hostileTree writes `files` plus good.yaml and the lock into a fresh temp dir. */
 export async function hostileTree(files: Record<string, string | Buffer>): Promise<string> {
   const dir = await tempDir('digestpin-hostile-');
@@ -45,9 +37,9 @@ export async function hostileTree(files: Record<string, string | Buffer>): Promi
 /** pinHostile runs `pin --frozen [--json]` in-process on a hostile tree. */
 export async function pinHostile(files: Record<string, string | Buffer>, args: string[] = ['--json']): Promise<HostileOutcome> {
   const dir = await hostileTree(files);
-  const before = await snapshot(dir);
+  const before = await readTreeBytes(dir);
   const result = await runCli(['pin', '--frozen', ...args, '.'], { cwd: dir });
-  return { ...result, dir, before, after: await snapshot(dir) };
+  return { ...result, dir, before, after: await readTreeBytes(dir) };
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,7 +48,7 @@ const TSX = import.meta.resolve('tsx');
 /** pinHostileInChild runs the same in a child process with a heap cap and a wall-clock kill. */
 export async function pinHostileInChild(files: Record<string, string | Buffer>, opts: { heapMb: number; killAfterMs: number; args?: string[] }): Promise<HostileOutcome> {
   const dir = await hostileTree(files);
-  const before = await snapshot(dir);
+  const before = await readTreeBytes(dir);
   const child = spawn(process.execPath, [`--max-old-space-size=${opts.heapMb}`, '--import', TSX, path.join(ROOT, 'test/faults/cli-child.ts'), 'pin', '--frozen', '--json', ...(opts.args ?? []), '.'], {
     cwd: dir, env: { PATH: process.env.PATH, HOME: dir, DIGESTPIN_CHILD_RUSAGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,7 +65,7 @@ export async function pinHostileInChild(files: Record<string, string | Buffer>, 
   clearTimeout(timer);
   const rusage = /^rusage (\{.*\})$/m.exec(stderr);
   const maxRssKb = rusage ? (JSON.parse(rusage[1]!) as { maxRSS: number }).maxRSS : undefined;
-  return { code, stdout, stderr: stderr.replace(/^rusage .*\n/m, ''), dir, before, after: await snapshot(dir), timedOut, ...(maxRssKb ? { maxRssKb } : {}) };
+  return { code, stdout, stderr: stderr.replace(/^rusage .*\n/m, ''), dir, before, after: await readTreeBytes(dir), timedOut, ...(maxRssKb ? { maxRssKb } : {}) };
 }
 
 /** unpinned removes the digest the lock gives, turning a pinned text back into its input. */

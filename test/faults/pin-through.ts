@@ -1,11 +1,11 @@
 // Shared steps of the fault-matrix tests: build a small tree that references images through
 // the fault proxy, run `digestpin pin` / `resolve` in-process, and check the two allowed
 // outcomes — pinned to the seeded digest, or exit 2 with every file untouched byte for byte.
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { RegistryInfo } from '../harness/types.js';
-import { type CliResult, dockerConfigFor, runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { type CliResult, dockerConfigFor, runCli, tempDir, writeTree, readTreeBytes } from '../helpers/cli.js';
 
 /** RunFlags are the registry flags of one run: fast retries, a short timeout, credentials for the proxy. */
 export interface RunFlags {
@@ -46,16 +46,6 @@ export interface PinJson {
 
 const LOCK = 'digestpin.lock.json';
 
-async function snapshot(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    out.set(path.relative(dir, file), await fs.readFile(file));
-  }
-  return out;
-}
-
 /** pinThrough writes two manifests using `images` and runs `pin --json` on them with `flags`. */
 export async function pinThrough(images: string[], flags: string[]): Promise<PinOutcome> {
   const dir = await tempDir('digestpin-faults-');
@@ -63,7 +53,7 @@ export async function pinThrough(images: string[], flags: string[]): Promise<Pin
     'deploy/app.yaml': deployment('app', images),
     'deploy/copy.yml': `# the same images again, CRLF\r\n${deployment('copy', [...images].reverse()).replace(/\n/g, '\r\n')}`,
   });
-  const before = await snapshot(dir);
+  const before = await readTreeBytes(dir);
   const result = await runCli(['pin', '--json', ...flags, '.'], { cwd: dir });
   let json: PinJson | undefined;
   try {
@@ -71,7 +61,7 @@ export async function pinThrough(images: string[], flags: string[]): Promise<Pin
   } catch {
     json = undefined;
   }
-  return { ...result, dir, before, after: await snapshot(dir), json };
+  return { ...result, dir, before, after: await readTreeBytes(dir), json };
 }
 
 /** expectPinned checks exit 0 and that every image now carries exactly its expected digest, in files and lock. */

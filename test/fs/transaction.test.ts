@@ -5,7 +5,7 @@ import { isPinError } from '../../src/errors.js';
 import { isTempFile } from '../../src/fs/atomic.js';
 import { fsOps } from '../../src/fs/ops.js';
 import { commitWrites, prepareWrites, type PlannedWrite } from '../../src/fs/transaction.js';
-import { tempDir, writeTree } from '../helpers/cli.js';
+import { tempDir, writeTree, readTreeText } from '../helpers/cli.js';
 
 // Issue 11 items 15 and 16: the write phase is prepare (every temp file written and fsynced)
 // then commit (every target still holds what was read, then rename). Faults that cannot be
@@ -20,19 +20,11 @@ async function tree(): Promise<{ dir: string; writes: PlannedWrite[] }> {
   return { dir, writes };
 }
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8');
-  }
-  return out;
-}
-
 describe('prepareWrites / commitWrites', () => {
   it('replaces every target when nothing failed', async () => {
     const { dir, writes } = await tree();
     await commitWrites(await prepareWrites(writes));
-    expect(await snapshot(dir)).toEqual({ 'a.yaml': 'new\n', 'sub/b.yaml': 'new\n', 'c.yaml': 'new\n' });
+    expect(await readTreeText(dir)).toEqual({ 'a.yaml': 'new\n', 'sub/b.yaml': 'new\n', 'c.yaml': 'new\n' });
   });
 
   it.each([
@@ -41,7 +33,7 @@ describe('prepareWrites / commitWrites', () => {
     ['EACCES creating the temp file (read-only directory)', 'open', 'EACCES', 'permission denied (EACCES)'],
   ] as const)('%s on the second file: IO error naming the target, no temp file, nothing changed', async (_what, op, code, reason) => {
     const { dir, writes } = await tree();
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     // Fail the chosen step for sub/b.yaml only (temp files are prepared concurrently).
     const forB = new WeakSet<object>();
     const fail = (c: string) => Object.assign(new Error(`${c}: fake, open '/tmp/x.digestpin-tmp-1'`), { code: c });
@@ -57,7 +49,7 @@ describe('prepareWrites / commitWrites', () => {
     const error = await prepareWrites(writes).catch((e: unknown) => e);
     expect(isPinError(error, 'IO')).toBe(true);
     expect((error as Error).message).toBe(`sub/b.yaml: cannot write: ${reason}`);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
     expect((await fs.readdir(dir, { recursive: true })).filter((f) => isTempFile(path.basename(f)))).toEqual([]);
   });
 
@@ -68,7 +60,7 @@ describe('prepareWrites / commitWrites', () => {
     const error = await commitWrites(prepared).catch((e: unknown) => e);
     expect(isPinError(error, 'FILE_CHANGED')).toBe(true);
     expect((error as Error).message).toMatch(/^c\.yaml: changed on disk while digestpin ran; nothing was written/);
-    expect(await snapshot(dir)).toEqual({ 'a.yaml': 'a: 1\n', 'sub/b.yaml': 'b: 1\n', 'c.yaml': 'c: 2 # edited meanwhile\n' });
+    expect(await readTreeText(dir)).toEqual({ 'a.yaml': 'a: 1\n', 'sub/b.yaml': 'b: 1\n', 'c.yaml': 'c: 2 # edited meanwhile\n' });
   });
 
   it('FILE_CHANGED when a target was deleted after it was read', async () => {
@@ -76,7 +68,7 @@ describe('prepareWrites / commitWrites', () => {
     const prepared = await prepareWrites(writes);
     await fs.rm(path.join(dir, 'a.yaml'));
     await expect(commitWrites(prepared)).rejects.toSatisfy((e) => isPinError(e, 'FILE_CHANGED'));
-    expect(Object.keys(await snapshot(dir)).sort()).toEqual(['c.yaml', 'sub/b.yaml']);
+    expect(Object.keys(await readTreeText(dir)).sort()).toEqual(['c.yaml', 'sub/b.yaml']);
   });
 });
 

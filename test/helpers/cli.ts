@@ -73,6 +73,22 @@ export async function writeTree(dir: string, files: Record<string, string>): Pro
   return dir;
 }
 
+/** readTreeBytes reads every file under dir: `/`-separated relative path → bytes, sorted by path. */
+export async function readTreeBytes(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out.set(path.relative(dir, file).split(path.sep).join('/'), await fs.readFile(file));
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** readTreeText is readTreeBytes with every file decoded as UTF-8, as a plain object (for toEqual against literals). */
+export async function readTreeText(dir: string): Promise<Record<string, string>> {
+  return Object.fromEntries([...(await readTreeBytes(dir))].map(([file, bytes]) => [file, bytes.toString('utf8')]));
+}
+
 /** dockerConfigFor writes a docker config.json with `auths` for a host and returns its directory. */
 export async function dockerConfigFor(host: string, username: string, password: string): Promise<string> {
   const dir = await tempDir('digestpin-docker-');

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryFromContext } from '../harness/context.js';
 import { deployment } from '../faults/pin-through.js';
+import { readTreeBytes } from '../helpers/cli.js';
 
 // Atomicity under SIGKILL (issue 8): `node bin/digestpin.js pin` rewrites 500 files and the
 // lock, and is killed at seeded random points and right after its first writes. After each
@@ -50,14 +51,6 @@ function tree(): Record<string, string> {
   return files;
 }
 
-async function readTree(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out.set(path.relative(dir, path.join(entry.parentPath, entry.name)), await fs.readFile(path.join(entry.parentPath, entry.name)));
-  }
-  return out;
-}
-
 function spawnPin(cwd: string): ChildProcess {
   return spawn(process.execPath, [BIN, 'pin', '--insecure-registry', reg.host, '.'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -91,14 +84,14 @@ beforeAll(async () => {
   // The "old" lock: an earlier run pinned base/ only.
   const first = await finish(spawn(process.execPath, [BIN, 'pin', '--insecure-registry', reg.host, 'base'], { cwd: pristine, stdio: ['ignore', 'ignore', 'pipe'] }));
   expect(first.code, first.stderr).toBe(0);
-  oldState = await readTree(pristine);
+  oldState = await readTreeBytes(pristine);
   const full = path.join(work, 'full');
   await fs.cp(pristine, full, { recursive: true });
   const start = performance.now();
   const done = await finish(spawnPin(full));
   fullMs = performance.now() - start;
   expect(done.code, done.stderr).toBe(0);
-  newState = await readTree(full);
+  newState = await readTreeBytes(full);
   newDigests = digestsOf(newState.get(LOCK)!);
 }, 120_000);
 
@@ -131,7 +124,7 @@ function checkAfterKill(state: Map<string, Buffer>): { updated: number; temps: s
 async function rerun(dir: string): Promise<void> {
   const done = await finish(spawnPin(dir));
   expect(done.code, done.stderr).toBe(0);
-  const state = await readTree(dir);
+  const state = await readTreeBytes(dir);
   expect([...state.keys()].filter((f) => f.includes(TEMP_MARKER) || f === RUN_LOCK)).toEqual([]);
   for (const [rel, bytes] of newState) if (rel !== LOCK) expect(state.get(rel)!.equals(bytes), `${rel} not pinned`).toBe(true);
   expect(digestsOf(state.get(LOCK)!)).toEqual(newDigests);
@@ -150,7 +143,7 @@ describe('pin killed with SIGKILL while rewriting 500 files', () => {
     await new Promise((resolve) => setTimeout(resolve, fraction * fullMs));
     child.kill('SIGKILL');
     await exited;
-    const seen = checkAfterKill(await readTree(dir));
+    const seen = checkAfterKill(await readTreeBytes(dir));
     console.log(`kill ${i} at ${Math.round(fraction * fullMs)}/${Math.round(fullMs)} ms: ${seen.updated} files new, lock ${seen.lock}, ${seen.temps.length} temp files`);
     await rerun(dir);
   });
@@ -167,7 +160,7 @@ describe('pin killed with SIGKILL while rewriting 500 files', () => {
       }));
     await exited;
     for (const w of watchers) w.close();
-    const seen = checkAfterKill(await readTree(dir));
+    const seen = checkAfterKill(await readTreeBytes(dir));
     console.log(`kill after ${writes} write events: ${seen.updated} files new, lock ${seen.lock}, ${seen.temps.length} temp files`);
     expect(events).toBeGreaterThanOrEqual(writes);
     await rerun(dir);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Dispatcher, MockAgent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registryFromContext } from '../harness/context.js';
-import { runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { runCli, tempDir, writeTree, readTreeText } from '../helpers/cli.js';
 
 // `digestpin pin --frozen` answers every tag from the lock file and never touches the
 // network (issue 4). Proof, twice over: the HTTP dispatcher is an undici MockAgent with
@@ -31,14 +31,6 @@ function offline(): CountingMockAgent {
   const agent = new CountingMockAgent();
   agent.disableNetConnect();
   return agent;
-}
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8');
-  }
-  return out;
 }
 
 function pod(name: string, ...images: string[]): string {
@@ -75,7 +67,7 @@ describe('digestpin pin --frozen on a tree pinned against the real registry', ()
 
   it('pin --frozen and pin --frozen --check make zero HTTP requests and change nothing', async () => {
     const dir = await pinnedTree();
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     const agent = offline();
     const frozen = await runCli(['pin', '--frozen'], { cwd: dir, dispatcher: agent, now: () => LATER });
     expect(frozen.code).toBe(0);
@@ -84,7 +76,7 @@ describe('digestpin pin --frozen on a tree pinned against the real registry', ()
     const json = await runCli(['pin', '--frozen', '--json'], { cwd: dir, dispatcher: agent, now: () => LATER });
     expect(JSON.parse(json.stdout)).toMatchObject({ lockChanged: false, files: [], failures: [] });
     expect(agent.seen).toEqual([]);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
     // Control: the same kind of agent does see (and refuse) the requests of a non-frozen run.
     await writeTree(dir, { 'more/new.yaml': pod('more', `${reg.host}/app/docker:v1`) });
     const control = offline();
@@ -134,7 +126,7 @@ describe('digestpin pin --frozen on a tree pinned against the real registry', ()
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^digestpin: lock file .*digestpin\.lock\.json not found .*\[LOCK_MISSING\]\n$/);
     expect(agent.seen).toEqual([]);
-    expect(await snapshot(dir)).toEqual({ 'deploy/app.yaml': pod('app', oci) });
+    expect(await readTreeText(dir)).toEqual({ 'deploy/app.yaml': pod('app', oci) });
   });
 });
 
@@ -166,7 +158,7 @@ describe('digestpin pin --frozen against a registry host that does not exist', (
     expect(agent.seen).toEqual([]);
     // Without any injected dispatcher too (the real network stack): still nothing to ask.
     expect((await runCli(['pin', '--frozen', '--check'], { cwd: dir, now: () => LATER })).code).toBe(0);
-    expect(await snapshot(dir)).toEqual({
+    expect(await readTreeText(dir)).toEqual({
       'deploy/app.yaml': pod('app', `${app}@${appDigest}`),
       Dockerfile: `FROM ${base}@${baseDigest} AS build\nFROM ${app}@${appDigest}\n`,
       [LOCK]: lock,
@@ -177,7 +169,7 @@ describe('digestpin pin --frozen against a registry host that does not exist', (
   it('a reference missing from the lock fails with LOCK_MISSING naming it and where it is used; nothing written', async () => {
     const other = `${NOWHERE}/team/other:v2`;
     const dir = await writeTree(await tempDir(), { ...tree, 'deploy/other.yaml': pod('other', other) });
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     const agent = offline();
     const result = await runCli(['pin', '--frozen'], { cwd: dir, dispatcher: agent });
     expect(result.code).toBe(2);
@@ -186,7 +178,7 @@ describe('digestpin pin --frozen against a registry host that does not exist', (
     expect(result.stderr).toContain('nothing was written');
     expect(result.stderr).not.toContain(app);
     expect(agent.seen).toEqual([]);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
     const json = JSON.parse((await runCli(['pin', '--frozen', '--json'], { cwd: dir, dispatcher: agent })).stdout);
     expect(json.failures).toEqual([expect.objectContaining({ reference: other, code: 'LOCK_MISSING' })]);
     expect(agent.seen).toEqual([]);

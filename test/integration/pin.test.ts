@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registryFromContext } from '../harness/context.js';
 import type { RegistryMode } from '../harness/types.js';
-import { dockerConfigFor, runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { dockerConfigFor, runCli, tempDir, writeTree, readTreeBytes } from '../helpers/cli.js';
 
 // `digestpin pin` end to end against the real distribution registry (issue 4): a tree of
 // every supported file kind is pinned byte-exactly, the lock is exact and deterministic,
@@ -151,17 +151,6 @@ function expectedTree(input: Record<string, string>, r: Refs, digest: (ref: stri
   return out;
 }
 
-/** snapshot reads every file under dir (hidden ones included) as bytes, keyed by relative path. */
-async function snapshot(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    out.set(path.relative(dir, file).split(path.sep).join('/'), await fs.readFile(file));
-  }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
 /** texts decodes a snapshot for readable diffs. */
 function texts(snap: Map<string, Buffer>): Record<string, string> {
   return Object.fromEntries([...snap].map(([k, v]) => [k, v.toString('utf8')]));
@@ -236,7 +225,7 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
     expect(first.stderr).toContain('12 reference(s) in 8 file(s) pinned; 4 unique tag(s) checked; lock written to digestpin.lock.json');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`pinned deploy/web.yaml:${locationOf(input['deploy/web.yaml']!, r.multi)} ${r.multi} -> sha256:${digest(r.multi).slice(7, 19)}\n`);
-    const after = await snapshot(dir);
+    const after = await readTreeBytes(dir);
     const { [LOCK]: lockText, ...files } = texts(after);
     expect(files).toEqual(pinned);
     expect(lockText).toBe(canonicalJson(expectedLock()));
@@ -246,10 +235,10 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
     const second = await runCli(['pin', ...(await registryArgs())], { cwd: dir, now: () => LATER });
     expect(second).toMatchObject({ code: 0, stdout: '' });
     expect(second.stderr).toContain('0 reference(s) in 0 file(s) pinned; 0 unique tag(s) checked');
-    expect(await snapshot(dir)).toEqual(after);
+    expect(await readTreeBytes(dir)).toEqual(after);
     const check = await runCli(['pin', '--check', ...(await registryArgs())], { cwd: dir, now: () => LATER });
     expect(check.code).toBe(0);
-    expect(await snapshot(dir)).toEqual(after);
+    expect(await readTreeBytes(dir)).toEqual(after);
   });
 
   it('builds the pinned kustomization with kubectl kustomize to name:tag@<seeded digest>', async (ctx) => {
@@ -266,31 +255,31 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
 
   it('--check on an unpinned tree exits 1, reports what would change and writes nothing', async () => {
     const { dir, pin } = await setup();
-    const before = await snapshot(dir);
+    const before = await readTreeBytes(dir);
     const result = await pin('--check');
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n').filter((l) => l.startsWith('would pin '))).toHaveLength(12);
     expect(result.stdout).toContain(`would pin Dockerfile:1:6 ${r.docker} -> sha256:${digest(r.docker).slice(7, 19)}`);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeBytes(dir)).toEqual(before);
   });
 
   it.skipIf(!hasGit)('--diff prints a unified diff that git apply turns into the pinned tree, and writes nothing', async () => {
     const { dir, pin } = await setup();
-    const before = await snapshot(dir);
+    const before = await readTreeBytes(dir);
     const result = await pin('--diff');
     expect(result.code).toBe(1);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeBytes(dir)).toEqual(before);
     expect(result.stdout.match(/^--- a\/.*$/gm)).toEqual(Object.keys(pinned).filter((f) => pinned[f] !== input[f]).sort().map((f) => `--- a/${f}`));
     await fs.writeFile(path.join(dir, 'pin.patch'), result.stdout);
     await run('git', ['apply', '--whitespace=nowarn', 'pin.patch'], { cwd: dir });
     await fs.rm(path.join(dir, 'pin.patch'));
-    expect(texts(await snapshot(dir))).toEqual(pinned);
+    expect(texts(await readTreeBytes(dir))).toEqual(pinned);
   });
 
   it('--digest-only drops the tag from image scalars; kustomize and values digest fields are written as usual', async () => {
     const { dir, pin } = await setup();
     expect((await pin('--digest-only', '--no-lock')).code).toBe(0);
-    expect(texts(await snapshot(dir))).toEqual(expectedTree(input, r, digest, true));
+    expect(texts(await readTreeBytes(dir))).toEqual(expectedTree(input, r, digest, true));
   });
 
   it('--json reports written files, every pinned occurrence with its digest, and the scan', async () => {
@@ -357,17 +346,17 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
 
   it('an unknown tag fails the run (exit 2) naming the reference and file:line, and writes nothing', async () => {
     const { dir, pin } = await setup({ 'deploy/broken.yaml': broken });
-    const before = await snapshot(dir);
+    const before = await readTreeBytes(dir);
     const result = await pin();
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`digestpin: ${reg.host}/app/oci:does-not-exist (deploy/broken.yaml:10:14): `);
     expect(result.stderr).toContain('MANIFEST_UNKNOWN');
     expect(result.stderr).toContain('nothing was written');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeBytes(dir)).toEqual(before);
     const json = JSON.parse((await pin('--json')).stdout) as Record<string, any>;
     expect(json).toMatchObject({ written: false, lockChanged: false,
       failures: [{ reference: `${reg.host}/app/oci:does-not-exist`, canonical: `${reg.host}/app/oci:does-not-exist`, code: 'MANIFEST_UNKNOWN' }] });
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeBytes(dir)).toEqual(before);
   });
 
   it('--keep-going writes every file whose references resolved, leaves the failing file untouched, exits 2', async () => {
@@ -375,7 +364,7 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
     const result = await pin('--keep-going');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('skipped deploy/broken.yaml: a reference in it failed to resolve');
-    const { [LOCK]: lockText, ...files } = texts(await snapshot(dir));
+    const { [LOCK]: lockText, ...files } = texts(await readTreeBytes(dir));
     expect(files).toEqual({ ...pinned, 'deploy/broken.yaml': broken });
     expect(lockText).toBe(canonicalJson(expectedLock()));
   });
@@ -383,10 +372,10 @@ describe.each<RegistryMode>(['htpasswd', 'anonymous'])('digestpin pin against th
   it('malformed YAML in one file fails the run with file:line:col (exit 2), writing nothing', async () => {
     const bad = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n     image: x:1\n';
     const { dir, pin } = await setup({ 'deploy/bad.yaml': bad });
-    const before = await snapshot(dir);
+    const before = await readTreeBytes(dir);
     const result = await pin();
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^digestpin: deploy\/bad\.yaml:5:11: .+ \[YAML_SYNTAX\]\n$/);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeBytes(dir)).toEqual(before);
   });
 });

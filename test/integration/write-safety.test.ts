@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fsOps } from '../../src/fs/ops.js';
 import { registryFromContext } from '../harness/context.js';
 import { deployment } from '../faults/pin-through.js';
-import { runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { runCli, tempDir, writeTree, readTreeText } from '../helpers/cli.js';
 
 // Issue 11 items 15 and 16 against the real registry: a failure while writing changes
 // nothing (every temp file is prepared, the lock's included, before the first rename); a
@@ -29,34 +29,26 @@ async function unpinnedTree(dirs = ['a', 'b']): Promise<string> {
   return writeTree(await tempDir('digestpin-write-'), files);
 }
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8');
-  }
-  return out;
-}
-
 describe('a failure while writing changes nothing', () => {
   it('an unwritable --lock path: IO naming the lock, no file pinned, no temp file', async () => {
     const dir = await unpinnedTree();
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     const result = await runCli(['pin', ...ARGS, '--lock', 'missing-dir/digestpin.lock.json', '.'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/missing-dir\/digestpin\.lock\.json.*no such file or directory \(ENOENT\).*\[IO\]/);
     expect(result.stderr).not.toContain('.digestpin-tmp-');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
   });
 
   it('ENOSPC while writing the lock temp file: no file pinned, error names the lock file', async () => {
     const dir = await unpinnedTree();
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     fsOps.write = (handle, content) =>
       String(content).includes('"lockfileVersion"') ? Promise.reject(Object.assign(new Error('ENOSPC: no space'), { code: 'ENOSPC' })) : original.write(handle, content);
     const result = await runCli(['pin', ...ARGS, '.'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('digestpin.lock.json: cannot write: no space left on device (ENOSPC) [IO]');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
   });
 
   it('a file edited while pin runs: FILE_CHANGED naming it, the edit survives, nothing else is written', async () => {
@@ -71,12 +63,12 @@ describe('a failure while writing changes nothing', () => {
       }
       return original.sync(handle);
     };
-    const before = await snapshot(dir);
+    const before = await readTreeText(dir);
     const result = await runCli(['pin', ...ARGS, '.'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('b/app-2.yaml: changed on disk while digestpin ran; nothing was written');
     expect(result.stderr).toContain('[FILE_CHANGED]');
-    expect(await snapshot(dir)).toEqual({ ...before, 'b/app-2.yaml': `${before['b/app-2.yaml']}# edited by a human meanwhile\n` });
+    expect(await readTreeText(dir)).toEqual({ ...before, 'b/app-2.yaml': `${before['b/app-2.yaml']}# edited by a human meanwhile\n` });
   });
 });
 
@@ -93,7 +85,7 @@ describe('two concurrent pin processes sharing one lock', () => {
       });
     const results = await Promise.all([pin('a'), pin('b'), pin('c')]);
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const after = await snapshot(dir);
+    const after = await readTreeText(dir);
     for (const [file, text] of Object.entries(after)) if (file.endsWith('.yaml')) expect(text, file).toMatch(/@sha256:[0-9a-f]{64}/);
     const lock = JSON.parse(after['digestpin.lock.json']!) as { images: Record<string, { files: string[] }> };
     const files = new Set(Object.values(lock.images).flatMap((e) => e.files));

@@ -12,7 +12,7 @@ import { planPinRun } from '../../src/pipeline/pin.js';
 import { scanPaths } from '../../src/pipeline/scan.js';
 import { writeRun } from '../../src/pipeline/write.js';
 import { emptyLock } from '../../src/lock/schema.js';
-import { tempDir, writeTree } from '../helpers/cli.js';
+import { tempDir, writeTree, readTreeText } from '../helpers/cli.js';
 
 // Issue 13 cause 5: a scanned tree does not hold every file's text. A file keeps the size and
 // hash of the bytes read; its text is re-read when needed and must still be those bytes.
@@ -21,14 +21,6 @@ const digestOf = (ref: ImageReference): string => `sha256:${createHash('sha256')
 const stub: Resolver = { resolve: async (ref) => ({ digest: digestOf(ref), mediaType: 'application/vnd.oci.image.manifest.v1+json' }) };
 const pod = (image: string): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
 const NOW = '2026-12-03T00:00:00.000Z';
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8');
-  }
-  return out;
-}
 
 const FILE_CHANGED = (display: string) => (e: unknown) => isPinError(e, 'FILE_CHANGED') && (e as Error).message.startsWith(`${display}: changed on disk while digestpin ran; nothing was written`);
 
@@ -85,7 +77,7 @@ describe('a file changed between the scan and the write', () => {
     const before = { 'a.yaml': pod('nginx:1.25'), 'b.yaml': pod('busybox:2') };
     const error = await pinTree({ paths: ['.'], cwd: dir, resolver: editing, mode: 'pin', now: NOW, lockFile: path.join(dir, 'digestpin.lock.json') }).catch((e: unknown) => e);
     expect(error).toSatisfy(FILE_CHANGED('b.yaml'));
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await readTreeText(dir)).toEqual(before);
   });
 
   it('after planning, before the temp files: FILE_CHANGED, nothing written, no temp file left', async () => {
@@ -94,7 +86,7 @@ describe('a file changed between the scan and the write', () => {
     await fs.writeFile(path.join(dir, 'a.yaml'), pod('nginx:1.26'));
     const error = await writeRun(run, { lockFile: path.join(dir, 'digestpin.lock.json') }).catch((e: unknown) => e);
     expect(error).toSatisfy(FILE_CHANGED('a.yaml'));
-    expect(await snapshot(dir)).toEqual({ 'a.yaml': pod('nginx:1.26'), 'b.yaml': pod('busybox:1') });
+    expect(await readTreeText(dir)).toEqual({ 'a.yaml': pod('nginx:1.26'), 'b.yaml': pod('busybox:1') });
   });
 
   it('after its temp file was written: the fingerprint check at commit renames nothing', async () => {
@@ -103,7 +95,7 @@ describe('a file changed between the scan and the write', () => {
     const prepared = await prepareWrites(writes);
     await fs.writeFile(path.join(dir, 'b.yaml'), 'b: 2\n');
     await expect(commitWrites(prepared)).rejects.toSatisfy(FILE_CHANGED('b.yaml'));
-    expect(await snapshot(dir)).toEqual({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 2\n' });
+    expect(await readTreeText(dir)).toEqual({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 2\n' });
     await commitWrites(await prepareWrites([{ ...writes[0]!, content: 'ok\n' }]));
     expect(await fs.readFile(path.join(dir, 'a.yaml'), 'utf8')).toBe('ok\n');
   });
