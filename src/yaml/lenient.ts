@@ -1,4 +1,5 @@
 import { Parser } from 'yaml';
+import { withYamlDebugEnv } from './debug-env.js';
 
 // go-yaml (kubectl, kustomize, Argo) and libyaml do not check the indentation of the
 // continuation lines of quoted scalars and flow collections; eemeli/yaml (YAML 1.2 strict)
@@ -65,7 +66,9 @@ function constructsBefore(text: string, offset: number): Construct[] {
     if (spans && start !== undefined && start <= offset) found.push({ offset: start, type: token.type! });
     for (const value of Object.values(node)) if (value && typeof value === 'object') consider(value);
   };
-  for (const token of new Parser().parse(text)) consider(token);
+  withYamlDebugEnv(() => {
+    for (const token of new Parser().parse(text)) consider(token);
+  });
   return found.sort((a, b) => b.offset - a.offset);
 }
 

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Scalar } from 'yaml';
 import { PinError } from '../errors.js';
+import { withYamlDebugEnv } from './debug-env.js';
 import { lenientShadow } from './lenient.js';
 
 /** TextSpan is a range of the file's text plus the text itself (without quotes). */
@@ -76,7 +77,7 @@ function tryLenientShadow(text: string, firstError: number): string | undefined 
 /** parseDocuments runs the yaml parser with the options every finder relies on. */
 function parseDocuments(text: string): { documents: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, {
+  const documents = withYamlDebugEnv(() => parseAllDocuments(text, {
     keepSourceTokens: true,
     lineCounter,
     // Kubernetes YAML is read by YAML 1.1 parsers that honour `<<` merge keys.
@@ -85,7 +86,7 @@ function parseDocuments(text: string): { documents: Document.Parsed[]; lineCount
     // yaml's own unique-key check compares every pair of keys (quadratic: a 40k-key
     // ConfigMap took 30 s); duplicates are rejected by the linear check below instead.
     uniqueKeys: false,
-  });
+  }));
   return { documents: [...documents], lineCounter };
 }
 
