@@ -3,7 +3,7 @@ import { isPinError } from '../errors.js';
 import { isTemplated, parseReference } from '../reference/index.js';
 import { positionOf, scalarSource, type YamlSource } from '../yaml/source.js';
 import type { ImageReference } from '../reference/types.js';
-import { intern } from './occurrence-shape.js';
+import { intern } from '../intern.js';
 import type { Occurrence, PodContext, TextSpan } from './types.js';
 
 /** ImageSite is a physical scalar in an image position and what the position means. */

@@ -1,3 +1,4 @@
+import { intern } from '../intern.js';
 import type { Occurrence, PodContext, ReferencePlan } from './types.js';
 
 // A tree of 10,000 manifests yields ~50k occurrences that live for the whole run (issue 13
@@ -7,7 +8,8 @@ import type { Occurrence, PodContext, ReferencePlan } from './types.js';
 /**
  * shapeOccurrence copies an occurrence into the one object shape every occurrence shares:
  * every field present (`undefined` when unset, which `toEqual` and JSON treat as absent), in
- * the same order, with its repeated strings interned.
+ * the same order, with its repeated strings interned (all but `file`: one per file, shared by
+ * the caller).
  */
 export function shapeOccurrence(o: Occurrence): Occurrence {
   return {
@@ -15,11 +17,11 @@ export function shapeOccurrence(o: Occurrence): Occurrence {
     line: o.line,
     column: o.column,
     span: { start: o.span.start, end: o.span.end, raw: intern(o.span.raw) },
-    finder: o.finder,
-    kind: o.kind,
+    finder: intern(o.finder),
+    kind: intern(o.kind),
     path: o.path === undefined ? undefined : intern(o.path),
-    status: o.status,
-    skipReason: o.skipReason,
+    status: intern(o.status),
+    skipReason: o.skipReason === undefined ? undefined : intern(o.skipReason),
     ref: o.ref,
     plan: o.plan?.type === 'reference' ? REFERENCE_PLAN : o.plan,
     pod: o.pod === undefined ? undefined : internPod(o.pod),
@@ -30,21 +32,6 @@ export function shapeOccurrence(o: Occurrence): Occurrence {
 const REFERENCE_PLAN: ReferencePlan = Object.freeze({ type: 'reference' });
 
 const CACHE_LIMIT = 20_000;
-const strings = new Map<string, string>();
-
-/**
- * intern returns one shared, flat copy of a string: YAML paths are built by concatenation
- * (rope strings in V8) and values sliced from a file keep the whole file text alive.
- */
-export function intern(text: string): string {
-  const hit = strings.get(text);
-  if (hit !== undefined) return hit;
-  const flat = Buffer.from(text, 'utf8').toString('utf8');
-  if (strings.size >= CACHE_LIMIT) strings.clear();
-  strings.set(flat, flat);
-  return flat;
-}
-
 const pods = new Map<string, PodContext>();
 
 /**

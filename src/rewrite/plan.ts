@@ -1,4 +1,5 @@
 import { PinError } from '../errors.js';
+import { intern } from '../intern.js';
 import type { DigestFieldPlan, Occurrence } from '../finders/types.js';
 import { digestProblem, pinnedText } from '../reference/index.js';
 import { retaggedText, tagFieldEdit } from './retag.js';
@@ -33,7 +34,8 @@ export function editsFor(occurrence: Occurrence, digest: string, options: EditOp
 function referenceEdits(occurrence: Occurrence, digest: string, options: EditOptions, tag?: string): Edit[] {
   const { span } = occurrence;
   const raw = tag === undefined ? span.raw : retaggedText(span.raw, tag);
-  const replacement = pinnedText(raw, digest, { digestOnly: options.digestOnly === true });
+  // Interned: a run pins many occurrences of few references to the same text (a rope string each).
+  const replacement = intern(pinnedText(raw, digest, { digestOnly: options.digestOnly === true }));
   if (replacement === span.raw) return [];
   return [{ start: span.start, end: span.end, expected: span.raw, replacement }];
 }
