@@ -2,7 +2,7 @@
 // and the lightweight commands must not load network code (undici). The bin shim runs from
 // dist/ (npm test builds first), so the checks spawn it as a user would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +37,39 @@ describe('start-up (issue 13)', () => {
     // registry/endpoint.js is pure parsing (mirror prefixes are validated with the config).
     expect(modules.filter((m) => /node_modules\/undici|dist\/registry\/(?!endpoint\.js)/.test(m))).toEqual([]);
   });
+
+  it.each([['--version'], ['-V']])('%s answers from package.json alone: no dist/, no ES module loaded', (flag) => {
+    // The shim is CommonJS so that --version never starts the ES module loader (most of its
+    // cost over bare node). A copy of bin/ and package.json without dist/ must still answer.
+    const dir = shimWithoutDist();
+    const child = spawnSync(process.execPath, [path.join(dir, 'bin', 'digestpin.js'), flag], { env: { PATH: process.env.PATH, NODE_DEBUG: 'esm' }, encoding: 'utf8' });
+    expect({ status: child.status, stdout: child.stdout }).toEqual({ status: 0, stdout: `${VERSION}\n` });
+    expect(child.stderr).not.toMatch(/file:\/\//);
+  });
+
+  it('without dist/, every other command says how to build it and exits 2', () => {
+    const dir = shimWithoutDist();
+    const child = spawnSync(process.execPath, [path.join(dir, 'bin', 'digestpin.js'), 'list', '.'], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/^digestpin: cannot load the CLI from dist\/ \(run "npm run build"\): .* \[IO\]\n$/);
+  });
+
+  it('the CLI process keeps WebAssembly on the baseline compiler (--liftoff-only)', () => {
+    // A preloaded hook records every V8 flag the process sets, and the first file the CLI reads.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-flags-'));
+    const hook = path.join(dir, 'hook.cjs');
+    writeFileSync(hook, "const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write('V8FLAG ' + f + '\\n'); set(f); };\n");
+    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.25\n');
+    const child = spawnSync(process.execPath, ['--require', hook, bin, 'list', '.'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --liftoff-only']);
+  });
 });
+
+/** shimWithoutDist copies bin/ and package.json into a fresh directory that has no dist/. */
+function shimWithoutDist(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-shim-'));
+  mkdirSync(path.join(dir, 'bin'));
+  for (const file of ['bin/digestpin.js', 'bin/package.json', 'package.json']) copyFileSync(path.join(root, file), path.join(dir, file));
+  return dir;
+}
