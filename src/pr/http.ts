@@ -1,6 +1,8 @@
 // The JSON-over-HTTPS layer shared by the GitHub and GitLab clients: one request function
 // over an injected undici Dispatcher, and status -> ForgeApiError mapping with clear messages.
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+import { request } from '../http/undici.js';
 import { PinError } from '../errors.js';
 import { redact } from './redact.js';
 

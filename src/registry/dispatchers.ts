@@ -1,7 +1,8 @@
 import { rootCertificates } from 'node:tls';
 
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
+import { Agent, EnvHttpProxyAgent } from '../http/undici.js';
 import type { HostPolicy } from './endpoint.js';
 
 /** Timeouts in milliseconds for connecting, for the response headers, between body chunks, and for the whole exchange. */

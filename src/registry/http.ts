@@ -1,5 +1,6 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
+import { request } from '../http/undici.js';
 import { PinError } from '../errors.js';
 import { ERROR_BODY_MAX, readCapped } from './body.js';
 import type { DispatcherSet, Timeouts } from './dispatchers.js';
