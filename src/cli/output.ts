@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import type { Occurrence } from '../finders/types.js';
 import { byteOffsets, type ByteOffsets } from '../pipeline/file-text.js';
 import type { FileChange } from '../pipeline/plan.js';
@@ -11,14 +10,6 @@ import { writeLine } from './io.js';
 export function shortDigest(digest: string): string {
   const hex = digest.slice(digest.indexOf(':') + 1);
   return hex.slice(0, 12);
-}
-
-/** unifiedDiff renders one file change as a unified diff with a/ and b/ prefixes. */
-export function unifiedDiff(change: FileChange): string {
-  return createTwoFilesPatch(`a/${change.display}`, `b/${change.display}`, change.before, change.after, undefined, undefined, { context: 3 })
-    .split('\n')
-    .filter((line) => !line.startsWith('==='))
-    .join('\n');
 }
 
 /**

@@ -4,7 +4,7 @@ import type { PinRun } from '../pipeline/pin.js';
 import type { CollectOptions } from '../pipeline/collect.js';
 import { decodeText, scanPaths, scanText, type ScannedFile } from '../pipeline/scan.js';
 import { ExitCode, writeLine, type CliIO } from './io.js';
-import { displayReference, location, shortDigest, unifiedDiff } from './output.js';
+import { displayReference, location, shortDigest } from './output.js';
 
 /** STDIN is the path argument that means "read standard input". */
 export const STDIN = '-';
@@ -53,14 +53,14 @@ export interface StdinFinish {
  * with the text as `output` (--json), or what would change (--check, exit 1 if anything would).
  * The lock is never written for stdin.
  */
-export function finishStdin(run: PinRun, io: CliIO, opts: StdinFinish): number {
+export async function finishStdin(run: PinRun, io: CliIO, opts: StdinFinish): Promise<number> {
   if (run.failures.length > 0) return ExitCode.error;
   const change = run.changes[0];
   const output = change?.after ?? run.scanned[0]!.text;
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify({ ...opts.report(run), output }, null, 2));
   } else if (opts.diff) {
-    if (change) io.stdout.write(unifiedDiff(change));
+    if (change) io.stdout.write((await import('./unified-diff.js')).unifiedDiff(change));
   } else if (opts.check) {
     for (const { occurrence, digest } of change?.rewritten ?? []) {
       writeLine(io.stderr, `${opts.preview} ${location(occurrence)} ${displayReference(occurrence)} -> sha256:${shortDigest(digest)}`);

@@ -38,6 +38,18 @@ describe('start-up (issue 13)', () => {
     expect(modules.filter((m) => /node_modules\/undici|dist\/registry\/(?!endpoint\.js)/.test(m))).toEqual([]);
   });
 
+  it.each([
+    [['pin', '.'], false],
+    [['pin', '.', '--diff'], true],
+  ])('%j loads the diff package only for --diff (%s)', (args, loaded) => {
+    // Nothing to resolve (the one reference is digest-only), so no registry is needed.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-startup-'));
+    writeFileSync(path.join(dir, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx@sha256:${'a'.repeat(64)}\n`);
+    const { modules } = loadedModules([...args, '--no-lock'], dir);
+    expect(modules.some((m) => m.includes('/dist/pipeline/'))).toBe(true);
+    expect(modules.some((m) => m.includes('/node_modules/diff/'))).toBe(loaded);
+  });
+
   it.each([['--version'], ['-V']])('%s answers from package.json alone: no dist/, no ES module loaded', (flag) => {
     // The shim is CommonJS so that --version never starts the ES module loader (most of its
     // cost over bare node). A copy of bin/ and package.json without dist/ must still answer.

@@ -11,7 +11,7 @@ import { SYMLINK_OUTSIDE } from '../../pipeline/collect.js';
 import { ExitCode, writeLine, writeLines, type CliIO } from '../io.js';
 import { finishStdin, scanStdin, stdinMode } from '../stdin.js';
 import { reportFormat, TEXT_OR_JSON, type RegistryCliOptions } from '../options.js';
-import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest, unifiedDiff } from '../output.js';
+import { displayReference, emptyRunNote, location, progressLine, printFailures, shortDigest } from '../output.js';
 import { pinJson } from './pin-json.js';
 
 /** PinCliOptions are `digestpin pin`'s flags. */
@@ -89,7 +89,7 @@ export interface PrintContext {
 }
 
 /** printRun prints what pinTree decided and did, and returns the exit code. */
-export function printRun(report: PinTreeReport, ctx: PrintContext): number {
+export async function printRun(report: PinTreeReport, ctx: PrintContext): Promise<number> {
   const { opts, io } = ctx;
   // Unreadable files reach here only with --keep-going (otherwise pinTree throws them together).
   const unreadable = report.scanned.filter((f) => f.error !== undefined);
@@ -104,8 +104,10 @@ export function printRun(report: PinTreeReport, ctx: PrintContext): number {
     return ExitCode.error;
   }
   if (!report.written) {
-    if (opts.diff) for (const change of report.changes) io.stdout.write(unifiedDiff(change));
-    else if (!opts.json) reportChanges(report, io, ctx.preview);
+    if (opts.diff) {
+      const { unifiedDiff } = await import('../unified-diff.js');
+      for (const change of report.changes) io.stdout.write(unifiedDiff(change));
+    } else if (!opts.json) reportChanges(report, io, ctx.preview);
     if (opts.json) writeLine(io.stdout, JSON.stringify(pinJson(report, { written: false, lockChanged: report.lockChanged }), null, 2));
     if (failed) return ExitCode.error;
     // A symlink out of the tree was not checked: --check must not pass over it.
