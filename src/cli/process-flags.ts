@@ -1,17 +1,21 @@
 import v8 from 'node:v8';
 
 /**
- * LIFTOFF_ONLY keeps WebAssembly on V8's baseline compiler. The only WebAssembly a run
- * executes is undici's HTTP parser (llhttp). Its one large state-machine function gets hot
- * after a few hundred responses, and TurboFan then recompiles it on a background thread. That
- * costs about 30 MB of compiler memory for a moment and a share of the second core. Measured
- * on W1 (200 files, 1000 references): peak RSS 127 → 111 MB and about 8% less CPU. Parsing a
- * few thousand small registry responses with baseline code costs nothing measurable.
+ * BASELINE_WASM keeps WebAssembly on V8's baseline compiler (Liftoff). The only WebAssembly a
+ * run executes is undici's HTTP parser (llhttp). Its one large state-machine function gets hot
+ * after a few hundred responses, and TurboFan then recompiled it on a background thread: about
+ * 30 MB of compiler memory for a moment and a share of the second core. Measured on W1 (200
+ * files, 1000 references): peak RSS 127 → 111 MB. Parsing a few thousand small registry
+ * responses with baseline code costs nothing measurable.
+ *
+ * Not `--liftoff-only`, which saves the same: it is a testing flag that turns any Liftoff
+ * bailout into a fatal error, and Liftoff bails out when the CPU lacks a feature (SIMD, which
+ * undici tries first). Without tier-up a bailout still falls back to TurboFan for that function.
  */
-const LIFTOFF_ONLY = '--liftoff-only';
+const BASELINE_WASM = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 
-/** V8_MAJORS_WITH_LIFTOFF_ONLY are the V8 majors known to have the flag (Node 20 has V8 11, Node 24 has 13). */
-const V8_MAJORS_WITH_LIFTOFF_ONLY = { min: 9, max: 13 };
+/** V8_MAJORS_KNOWN are the V8 majors whose flags were checked (Node 20 has V8 11, Node 24 has 13). */
+const V8_MAJORS_KNOWN = { min: 11, max: 13 };
 
 /**
  * cliV8Flags returns the V8 flags the CLI process sets for itself on the given V8 version
@@ -20,8 +24,8 @@ const V8_MAJORS_WITH_LIFTOFF_ONLY = { min: 9, max: 13 };
  */
 export function cliV8Flags(v8Version: string): string[] {
   const major = Number.parseInt(v8Version, 10);
-  if (!Number.isInteger(major) || major < V8_MAJORS_WITH_LIFTOFF_ONLY.min || major > V8_MAJORS_WITH_LIFTOFF_ONLY.max) return [];
-  return [LIFTOFF_ONLY];
+  if (!Number.isInteger(major) || major < V8_MAJORS_KNOWN.min || major > V8_MAJORS_KNOWN.max) return [];
+  return [...BASELINE_WASM];
 }
 
 /**

@@ -66,7 +66,7 @@ describe('start-up (issue 13)', () => {
     expect(child.stderr).toMatch(/^digestpin: cannot load the CLI from dist\/ \(run "npm run build"\): .* \[IO\]\n$/);
   });
 
-  it('the CLI process keeps WebAssembly on the baseline compiler (--liftoff-only)', () => {
+  it('the CLI process keeps WebAssembly on the baseline compiler (no tier-up)', () => {
     // A preloaded hook records every V8 flag the process sets, and the first file the CLI reads.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-flags-'));
     const hook = path.join(dir, 'hook.cjs');
@@ -74,7 +74,7 @@ describe('start-up (issue 13)', () => {
     writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.25\n');
     const child = spawnSync(process.execPath, ['--require', hook, bin, 'list', '.'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
     expect(child.status).toBe(0);
-    expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --liftoff-only']);
+    expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --no-wasm-tier-up', 'V8FLAG --no-wasm-dynamic-tiering']);
   });
 });
 
