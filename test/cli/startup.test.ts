@@ -30,9 +30,7 @@ describe('start-up (issue 13)', () => {
   });
 
   it.each([['list'], ['lint'], ['--help'], ['pin', '--help']])('%s loads no network code (undici)', (...args) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-startup-'));
-    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.25\n');
-    const { modules } = loadedModules(args, dir);
+    const { modules } = loadedModules(args, treeWithPod('nginx:1.25'));
     expect(modules.some((m) => m.includes('/dist/cli/'))).toBe(true);
     // registry/endpoint.js is pure parsing (mirror prefixes are validated with the config).
     expect(modules.filter((m) => /node_modules\/undici|dist\/registry\/(?!endpoint\.js)/.test(m))).toEqual([]);
@@ -43,9 +41,7 @@ describe('start-up (issue 13)', () => {
     [['pin', '.', '--diff'], true],
   ])('%j loads the diff package only for --diff (%s)', (args, loaded) => {
     // Nothing to resolve (the one reference is digest-only), so no registry is needed.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-startup-'));
-    writeFileSync(path.join(dir, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx@sha256:${'a'.repeat(64)}\n`);
-    const { modules } = loadedModules([...args, '--no-lock'], dir);
+    const { modules } = loadedModules([...args, '--no-lock'], treeWithPod(`nginx@sha256:${'a'.repeat(64)}`));
     expect(modules.some((m) => m.includes('/dist/pipeline/'))).toBe(true);
     expect(modules.some((m) => m.includes('/node_modules/diff/'))).toBe(loaded);
   });
@@ -67,16 +63,22 @@ describe('start-up (issue 13)', () => {
   });
 
   it('the CLI process keeps WebAssembly on the baseline compiler (no tier-up)', () => {
-    // A preloaded hook records every V8 flag the process sets, and the first file the CLI reads.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-flags-'));
+    // A preloaded hook records every V8 flag the process sets.
+    const dir = treeWithPod('nginx:1.25');
     const hook = path.join(dir, 'hook.cjs');
     writeFileSync(hook, "const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write('V8FLAG ' + f + '\\n'); set(f); };\n");
-    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.25\n');
     const child = spawnSync(process.execPath, ['--require', hook, bin, 'list', '.'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
     expect(child.status).toBe(0);
     expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --no-wasm-tier-up', 'V8FLAG --no-wasm-dynamic-tiering']);
   });
 });
+
+/** treeWithPod writes a fresh directory holding pod.yaml, one Pod whose one container runs `image`. */
+function treeWithPod(image: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'digestpin-startup-'));
+  writeFileSync(path.join(dir, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: ${image}\n`);
+  return dir;
+}
 
 /** shimWithoutDist copies bin/ and package.json into a fresh directory that has no dist/. */
 function shimWithoutDist(): string {
