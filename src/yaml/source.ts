@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Scalar } from 'yaml';
 import { PinError } from '../errors.js';
 import { withYamlDebugEnv } from './debug-env.js';
+import { parseAllDocumentsLean, type ParsedDocuments } from './documents.js';
 import { lenientShadow } from './lenient.js';
 
 /** TextSpan is a range of the file's text plus the text itself (without quotes). */
@@ -75,19 +76,15 @@ function tryLenientShadow(text: string, firstError: number): string | undefined 
 }
 
 /** parseDocuments runs the yaml parser with the options every finder relies on. */
-function parseDocuments(text: string): { documents: Document.Parsed[]; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const documents = withYamlDebugEnv(() => parseAllDocuments(text, {
+function parseDocuments(text: string): ParsedDocuments {
+  return withYamlDebugEnv(() => parseAllDocumentsLean(text, {
     keepSourceTokens: true,
-    lineCounter,
     // Kubernetes YAML is read by YAML 1.1 parsers that honour `<<` merge keys.
     merge: true,
-    prettyErrors: true,
     // yaml's own unique-key check compares every pair of keys (quadratic: a 40k-key
     // ConfigMap took 30 s); duplicates are rejected by the linear check below instead.
     uniqueKeys: false,
   }));
-  return { documents: [...documents], lineCounter };
 }
 
 /** lineCounterFor counts the lines of the original text (a shadow has fewer line breaks). */
