@@ -27,11 +27,14 @@ export const POOL_MIN_CHARS = 2_000_000;
 const BATCH_CHARS = 64_000;
 const BATCH_FILES = 64;
 /**
- * WORKER_LIMITS cap each worker's heap (issue 13 cause 5: peak RSS). 8/64 MB made the worker
- * collect constantly (+1.4 s CPU on W2); 16/128 MB costs ~35 MB of RSS during the scan. A
- * file too big for them kills its worker, and this thread scans that worker's files.
+ * WORKER_LIMITS cap each worker's heap (issue 13 cause 5: peak RSS). With yaml's generators
+ * gone (src/yaml/cst) a parse allocates ~4x less, and an 8 MB young generation no longer makes
+ * the worker collect constantly: against 16 MB it saved 5-13 MB of peak RSS (W2, 10,000
+ * files) at the same CPU within the noise (docs/benchmarks.md). An old generation below 128 MB
+ * (64) did collect constantly. A file too big for them kills its worker, and this thread scans
+ * that worker's files.
  */
-export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
+export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
 
 /**
  * SLICE_MS is how long this thread scans before it lets the event loop turn (issue 13 cause
