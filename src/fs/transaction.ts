@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { PinError } from '../errors.js';
 import { TEMP_MARKER } from './atomic.js';
 import { fileChangedError, holdsFingerprint, type Fingerprint } from './fingerprint.js';
@@ -35,20 +34,31 @@ const PREPARE_CONCURRENCY = 16;
  * the target, so the tree is left exactly as it was.
  */
 export async function prepareWrites(writes: PlannedWrite[]): Promise<PreparedWrite[]> {
-  const limit = pLimit(PREPARE_CONCURRENCY);
-  let failed = false;
-  // After the first failure no new temp file is started; the ones in flight finish and are removed.
-  const outcomes = await Promise.allSettled(writes.map((w) => limit(() => (failed ? Promise.reject(SKIPPED) : prepareOne(w).catch((e: unknown) => ((failed = true), Promise.reject(e)))))));
-  const prepared = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  const firstError = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && o.reason !== SKIPPED);
-  if (firstError) {
-    await abortWrites(prepared);
-    throw firstError.reason;
+  const prepared = new Array<PreparedWrite | undefined>(writes.length);
+  const errors = new Map<number, unknown>();
+  let next = 0;
+  // PREPARE_CONCURRENCY runners take the next write each: no promise or closure per file is
+  // made up front (a queue of 10,000 of them lived through the whole write phase). After the
+  // first failure no new temp file is started; the ones in flight finish and are removed.
+  const runner = async (): Promise<void> => {
+    while (errors.size === 0 && next < writes.length) {
+      const i = next++;
+      try {
+        prepared[i] = await prepareOne(writes[i]!);
+      } catch (error) {
+        errors.set(i, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PREPARE_CONCURRENCY, writes.length) }, runner));
+  const done = prepared.filter((p): p is PreparedWrite => p !== undefined);
+  if (errors.size > 0) {
+    await abortWrites(done);
+    // The error of the first file in order, whichever runner failed first.
+    throw errors.get(Math.min(...errors.keys()));
   }
-  return prepared;
+  return done;
 }
-
-const SKIPPED = Symbol('skipped after an earlier failure');
 
 async function prepareOne(write: PlannedWrite): Promise<PreparedWrite> {
   // First, so that a content function's own error (FILE_CHANGED from a re-read text) is not an IO error.
