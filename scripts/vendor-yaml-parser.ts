@@ -108,7 +108,7 @@ export function vendorSources(): { version: string; lexer: string; parser: strin
   parser = replaceOnce(
     parser,
     '        this.lexer = new Lexer();\n',
-    '        this.lexer = new Lexer();\n        this.lexer.parser = this;\n        /** The TokenSink of the current parse() */\n        this.sink = null;\n',
+    '        this.lexer = new Lexer();\n        this.lexer.parser = this;\n        /** The sink of the current parse(): its token(token) gets each finished token */\n        this.sink = null;\n',
     'Parser constructor',
   );
   parser = replaceOnce(

@@ -171,7 +171,7 @@ class Parser {
         // Must be defined after `next()`
         this.lexer = new Lexer();
         this.lexer.parser = this;
-        /** The TokenSink of the current parse() */
+        /** The sink of the current parse(): its token(token) gets each finished token */
         this.sink = null;
         this.onNewLine = onNewLine;
     }
