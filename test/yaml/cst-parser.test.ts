@@ -85,6 +85,11 @@ describe('src/yaml/cst is yaml’s Lexer and Parser without generators', () => {
     expect(readFileSync(path.join(root, 'src/yaml/cst/parser.ts'), 'utf8')).toBe(generated.parser);
   });
 
+  it('ships with the exact yaml it was generated from (a range would let an install pick another, and parse without it)', () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(manifest.dependencies.yaml).toBe(VENDORED_YAML_VERSION);
+  });
+
   it(`emits the very tokens yaml's Parser yields, in order, for every fixture, example and corpus file (${samples.length})`, () => {
     expect(samples.length).toBeGreaterThan(200);
     for (const file of samples) {
