@@ -32,9 +32,9 @@ function replaceOnce(source: string, from: string, to: string, what: string): st
 }
 
 /** statementEnd is the index of the `;` that ends the expression starting at `from` (brackets and strings skipped). */
-function statementEnd(source: string, from: string | number): number {
+function statementEnd(source: string, from: number): number {
   let depth = 0;
-  for (let j = Number(from); j < source.length; j++) {
+  for (let j = from; j < source.length; j++) {
     const c = source[j]!;
     if (c === '(' || c === '{' || c === '[') depth++;
     else if (c === ')' || c === '}' || c === ']') depth--;
@@ -128,7 +128,7 @@ export function vendorSources(): { version: string; lexer: string; parser: strin
 }
 
 /** VENDORED_DIR is where the generated modules live. */
-export const VENDORED_DIR = path.join(root, 'src', 'yaml', 'cst');
+const VENDORED_DIR = path.join(root, 'src', 'yaml', 'cst');
 
 function main(): void {
   const { version, lexer, parser } = vendorSources();

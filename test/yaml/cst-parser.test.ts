@@ -29,12 +29,17 @@ function textFiles(dir: string): string[] {
   });
 }
 
+/** samples are every text file of the fixtures, examples, tests and corpus, each read once. */
 const samples = [
   ...textFiles(path.join(root, 'fixtures')),
   ...textFiles(path.join(root, 'examples')),
   ...textFiles(path.join(root, 'test')),
   ...textFiles(path.resolve(root, '../shared/corpus')),
-].filter((file) => !readFileSync(file).includes(0));
+].flatMap((file) => {
+  const bytes = readFileSync(file);
+  return bytes.includes(0) ? [] : [{ file, text: bytes.toString('utf8') }];
+});
+const yamlSamples = samples.filter(({ file }) => /\.ya?ml$/.test(file));
 
 /** yamlTokens is what yaml's own Parser yields, each token as JSON at the moment it is yielded. */
 function yamlTokens(text: string): string[] {
@@ -92,8 +97,7 @@ describe('src/yaml/cst is yaml’s Lexer and Parser without generators', () => {
 
   it(`emits the very tokens yaml's Parser yields, in order, for every fixture, example and corpus file (${samples.length})`, () => {
     expect(samples.length).toBeGreaterThan(200);
-    for (const file of samples) {
-      const text = readFileSync(file, 'utf8');
+    for (const { file, text } of samples) {
       expect(leanTokens(text), file).toEqual(yamlTokens(text));
     }
   });
@@ -106,7 +110,7 @@ describe('src/yaml/cst is yaml’s Lexer and Parser without generators', () => {
   });
 
   it('emits the same tokens for fixtures with characters deleted or inserted', () => {
-    const texts = samples.filter((f) => /\.ya?ml$/.test(f)).slice(0, 60).map((f) => readFileSync(f, 'utf8')).filter((t) => t.length > 0);
+    const texts = yamlSamples.slice(0, 60).map(({ text }) => text).filter((t) => t.length > 0);
     const edit = fc.record({ text: fc.constantFrom(...texts), at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.constantFrom('', ' ', '\n', ':', '- ', '"', "'", '{', '[', '#', '|', '&a ', '*a', '\t') });
     fc.assert(fc.property(edit, ({ text, at, cut, insert }) => {
       const i = at % (text.length + 1);
@@ -116,8 +120,7 @@ describe('src/yaml/cst is yaml’s Lexer and Parser without generators', () => {
   });
 
   it('composes the same documents, errors and line starts as yaml.parseAllDocuments', () => {
-    for (const file of samples.filter((f) => /\.ya?ml$/.test(f))) {
-      const text = readFileSync(file, 'utf8');
+    for (const { file, text } of yamlSamples) {
       expect(leanDocuments(text), file).toEqual(yamlDocuments(text));
     }
     for (const text of ['', '# only a comment\n', 'a: [1, 2\n', 'a: 1\n a: 2\n', '%YAML 1.1\n---\na: *x\n', 'x: &a 1\ny: *a\n---\n- !!str 3\n...\n']) {
