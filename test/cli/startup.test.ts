@@ -62,14 +62,14 @@ describe('start-up (issue 13)', () => {
     expect(child.stderr).toMatch(/^digestpin: cannot load the CLI from dist\/ \(run "npm run build"\): .* \[IO\]\n$/);
   });
 
-  it('the CLI process keeps WebAssembly on the baseline compiler (no tier-up) and bounds the old generation', () => {
+  it('the CLI process keeps WebAssembly on the baseline compiler (no tier-up) and bounds the old and young generations', () => {
     // A preloaded hook records every V8 flag the process sets.
     const dir = treeWithPod('nginx:1.25');
     const hook = path.join(dir, 'hook.cjs');
     writeFileSync(hook, "const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write('V8FLAG ' + f + '\\n'); set(f); };\n");
     const child = spawnSync(process.execPath, ['--require', hook, bin, 'list', '.'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
     expect(child.status).toBe(0);
-    expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --no-wasm-tier-up', 'V8FLAG --no-wasm-dynamic-tiering', 'V8FLAG --heap-growing-percent=50']);
+    expect(child.stderr.split('\n').filter((l) => l.startsWith('V8FLAG'))).toEqual(['V8FLAG --no-wasm-tier-up', 'V8FLAG --no-wasm-dynamic-tiering', 'V8FLAG --heap-growing-percent=50', 'V8FLAG --semi-space-growth-factor=1']);
   });
 });
 
