@@ -30,17 +30,22 @@ const BOUNDED_OLD_GENERATION = ['--heap-growing-percent=50'];
  * doubles them each time as many bytes as their size have survived scavenges since the last
  * growth, so a run that keeps ~15 MB of what it scans (occurrences, the plan, the lock) ends with
  * them at their maximum: 2 x 16 MB on V8 11, 2 x 64 MB on V8 13, nearly all of it garbage. The
- * YAML parser allocates ~130 bytes per byte parsed (src/yaml/cst), so a 1 MB nursery is cheap:
+ * YAML parser allocates ~130 bytes per byte parsed (src/yaml/cst), so a 1 MB nursery costs little:
  * measured on 10,000 files (pool on), peak RSS ~162 -> ~124 MB at the same CPU; W2 in one thread
- * (`DIGESTPIN_SCAN_WORKERS=0`) pays ~10-15% more CPU (docs/benchmarks.md, seventh wave).
+ * (`DIGESTPIN_SCAN_WORKERS=0`) pays ~15% more CPU (docs/benchmarks.md, seventh wave).
  *
  * V8 raises a growth factor below 2 back to 2 whenever it sets up a heap, at start-up (so the
  * node option has no effect) and for every new isolate, which each worker thread is: the flags
- * are the process's, so applyCliV8Flags sets this one again once each worker is online.
+ * are the process's, so applyCliV8Flags sets this one again once each worker is online. In the
+ * moment between a worker's new heap and its `online` event the main thread may still grow once
+ * (to 2 MB semi-spaces; seen on 10,000 files).
  */
 const FIXED_YOUNG_GENERATION = ['--semi-space-growth-factor=1'];
 
-/** V8_MAJORS_KNOWN are the V8 majors whose flags were checked (Node 20 has V8 11, Node 24 has 13). */
+/**
+ * V8_MAJORS_KNOWN are the V8 majors whose flags were checked: Node 20 (V8 11), 22 (12) and 24 (13)
+ * each accept every flag above, set at run time.
+ */
 const V8_MAJORS_KNOWN = { min: 11, max: 13 };
 
 /**
