@@ -68,12 +68,13 @@ export function cliV8Flags(v8Version: string): string[] {
  */
 export function applyCliV8Flags(v8Version = process.versions.v8): void {
   const flags = cliV8Flags(v8Version);
-  for (const flag of flags) v8.setFlagsFromString(flag);
-  const resetByNewHeap = flags.filter((flag) => FIXED_YOUNG_GENERATION.includes(flag));
-  if (resetByNewHeap.length === 0) return;
+  if (flags.length === 0) return;
+  setV8Flags(flags);
   process.on('worker', (worker: Worker) => {
-    worker.once('online', () => {
-      for (const flag of resetByNewHeap) v8.setFlagsFromString(flag);
-    });
+    worker.once('online', () => setV8Flags(FIXED_YOUNG_GENERATION));
   });
+}
+
+function setV8Flags(flags: readonly string[]): void {
+  for (const flag of flags) v8.setFlagsFromString(flag);
 }
